@@ -1,0 +1,88 @@
+//! The account as the app sees it: the user's profile, PMI settings and meetings. The API crate
+//! converts Zoom's JSON into these once, at the edge.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{MeetingId, Pmi};
+use crate::links::JoinLink;
+use crate::meeting::{MeetingKind, PasscodeRules};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub user_id: String,
+    pub account_id: String,
+    pub display_name: String,
+    pub email: String,
+    /// `None` when the account has no usable PMI.
+    pub pmi: Option<Pmi>,
+    /// The personal link (`/my/<name>`) or, without a name, the PMI's join link.
+    pub personal_meeting_url: Option<String>,
+    pub time_zone: String,
+}
+
+/// When the personal room asks for a passcode (`require_password_for_pmi_meetings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PmiPasscodeRequirement {
+    All,
+    JbhOnly,
+    None,
+}
+
+/// The account settings a PMI app reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PmiSettings {
+    /// "Enable Personal Meeting ID": without it the user has no usable PMI.
+    pub personal_meeting: bool,
+    pub use_pmi_for_instant_meetings: bool,
+    pub use_pmi_for_scheduled_meetings: bool,
+    pub pmi_passcode: Option<String>,
+    pub pmi_passcode_requirement: PmiPasscodeRequirement,
+    pub embed_passcode_in_join_link: bool,
+    pub waiting_room: bool,
+    pub host_video: bool,
+    pub participants_video: bool,
+    pub join_before_host: bool,
+    pub passcode_rules: PasscodeRules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Waiting,
+    Started,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub kind: MeetingKind,
+    pub topic: String,
+    pub agenda: String,
+    pub start: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<u32>,
+    pub time_zone: Option<String>,
+    pub join_link: JoinLink,
+    /// Starts the meeting as host in a browser; expires two hours after it was read.
+    pub start_url: Option<String>,
+    pub passcode: Option<String>,
+    /// Held in the personal room: the PMI is its join number and `omn` marks this session.
+    pub on_pmi: bool,
+    pub waiting_room: bool,
+    pub host_video: bool,
+    pub participant_video: bool,
+    pub status: MeetingStatus,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl Meeting {
+    /// The number participants type to join: the PMI for meetings held on it.
+    pub fn join_number(&self) -> MeetingId {
+        self.join_link.meeting_id()
+    }
+
+    pub fn end(&self) -> Option<DateTime<Utc>> {
+        Some(self.start? + chrono::Duration::minutes(i64::from(self.duration_minutes?)))
+    }
+}

@@ -1,0 +1,19 @@
+//! The Personal Meeting ID domain, with no I/O: which numbers may be a PMI or a meeting ID, how
+//! Zoom formats and links them, how an invitation reads, and which schedules put two PMI meetings
+//! too close together. Everything here is pure and tested without a network or a window.
+
+mod account;
+mod error;
+mod ids;
+mod invitation;
+mod links;
+mod meeting;
+mod schedule;
+
+pub use account::{Meeting, MeetingStatus, PmiPasscodeRequirement, PmiSettings, Profile};
+pub use error::{Error, PmiRule};
+pub use ids::{MeetingId, Pmi, VanityName};
+pub use invitation::{Invitation, InvitationSubject};
+pub use links::{DesktopLink, DesktopLinkAction, JoinLink, PersonalLink};
+pub use meeting::{MeetingKind, PasscodeRules, PASSCODE_MAX_LENGTH};
+pub use schedule::{check_pmi_schedule, PmiSlot, ScheduleWarning, ScheduleWarningKind};

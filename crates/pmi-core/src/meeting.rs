@@ -1,0 +1,161 @@
+//! Meeting types as Zoom numbers them, and the account's passcode rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// Zoom's meeting `type`: 1 instant, 2 scheduled, 3 recurring with no fixed time, 4 the personal
+/// room (PMI), 8 recurring with a fixed time, 10 screen share only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    Instant,
+    Scheduled,
+    RecurringNoFixedTime,
+    PersonalRoom,
+    RecurringFixedTime,
+    ScreenShareOnly,
+}
+
+impl MeetingKind {
+    pub fn from_code(code: i64) -> Result<Self, Error> {
+        Ok(match code {
+            1 => Self::Instant,
+            2 => Self::Scheduled,
+            3 => Self::RecurringNoFixedTime,
+            4 => Self::PersonalRoom,
+            8 => Self::RecurringFixedTime,
+            10 => Self::ScreenShareOnly,
+            other => return Err(Error::UnknownMeetingKind(other)),
+        })
+    }
+
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Instant => 1,
+            Self::Scheduled => 2,
+            Self::RecurringNoFixedTime => 3,
+            Self::PersonalRoom => 4,
+            Self::RecurringFixedTime => 8,
+            Self::ScreenShareOnly => 10,
+        }
+    }
+
+    /// Only scheduled meetings and recurring ones without a fixed time may be held on the PMI.
+    pub fn may_use_pmi(self) -> bool {
+        matches!(self, Self::Scheduled | Self::RecurringNoFixedTime)
+    }
+}
+
+/// The account's `meeting_password_requirement`, and Zoom's own limit of 10 characters from
+/// letters, digits and `@ - _ *`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasscodeRules {
+    /// Minimum length; 0 means Zoom's default of 1.
+    pub min_length: u8,
+    pub have_letter: bool,
+    pub have_number: bool,
+    pub have_special_character: bool,
+    pub only_allow_numeric: bool,
+    pub have_upper_and_lower_characters: bool,
+}
+
+pub const PASSCODE_MAX_LENGTH: usize = 10;
+
+impl PasscodeRules {
+    /// Checks a passcode, saying what to change when it does not fit.
+    pub fn check(&self, passcode: &str) -> Result<(), String> {
+        let len = passcode.chars().count();
+        let min = usize::from(self.min_length.max(1));
+        if len < min {
+            return Err(format!("Use at least {min} characters."));
+        }
+        if len > PASSCODE_MAX_LENGTH {
+            return Err(format!("Use at most {PASSCODE_MAX_LENGTH} characters."));
+        }
+        if let Some(bad) = passcode
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '@' | '-' | '_' | '*')))
+        {
+            return Err(format!(
+                "“{bad}” is not allowed: use letters, numbers and @ - _ * only."
+            ));
+        }
+        if self.only_allow_numeric && !passcode.chars().all(|c| c.is_ascii_digit()) {
+            return Err("Use numbers only.".to_owned());
+        }
+        if self.have_letter && !passcode.chars().any(|c| c.is_ascii_alphabetic()) {
+            return Err("Include at least one letter.".to_owned());
+        }
+        if self.have_number && !passcode.chars().any(|c| c.is_ascii_digit()) {
+            return Err("Include at least one number.".to_owned());
+        }
+        if self.have_special_character
+            && !passcode.chars().any(|c| matches!(c, '@' | '-' | '_' | '*'))
+        {
+            return Err("Include at least one of @ - _ *.".to_owned());
+        }
+        if self.have_upper_and_lower_characters
+            && !(passcode.chars().any(|c| c.is_ascii_uppercase())
+                && passcode.chars().any(|c| c.is_ascii_lowercase()))
+        {
+            return Err("Include both upper and lower case letters.".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_zoom_codes() {
+        for code in [1, 2, 3, 4, 8, 10] {
+            assert_eq!(
+                i64::from(MeetingKind::from_code(code).unwrap().code()),
+                code
+            );
+        }
+        assert!(MeetingKind::from_code(5).is_err());
+        assert!(MeetingKind::Scheduled.may_use_pmi());
+        assert!(!MeetingKind::RecurringFixedTime.may_use_pmi());
+    }
+
+    #[test]
+    fn passcodes_follow_the_account_rules() {
+        let rules = PasscodeRules {
+            min_length: 6,
+            have_letter: true,
+            have_number: true,
+            ..PasscodeRules::default()
+        };
+        assert!(rules.check("abc123").is_ok());
+        assert_eq!(
+            rules.check("ab12").unwrap_err(),
+            "Use at least 6 characters."
+        );
+        assert_eq!(
+            rules.check("abcdefg").unwrap_err(),
+            "Include at least one number."
+        );
+        assert_eq!(
+            rules.check("1234567").unwrap_err(),
+            "Include at least one letter."
+        );
+        assert!(rules
+            .check("abc 123")
+            .unwrap_err()
+            .contains("“ ” is not allowed"));
+        assert!(rules
+            .check("abcdef123456")
+            .unwrap_err()
+            .contains("at most 10"));
+        let numeric = PasscodeRules {
+            only_allow_numeric: true,
+            ..PasscodeRules::default()
+        };
+        assert!(numeric.check("12a").is_err());
+        assert!(PasscodeRules::default().check("").is_err());
+    }
+}

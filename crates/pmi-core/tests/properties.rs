@@ -1,0 +1,88 @@
+//! Property tests: parsing what we format gives back the same value, and the PMI rules hold for
+//! every number they accept.
+
+use pmi_core::{DesktopLink, JoinLink, MeetingId, Pmi, PmiRule};
+use proptest::prelude::*;
+
+fn meeting_ids() -> impl Strategy<Value = MeetingId> {
+    (100_000_000u64..100_000_000_000).prop_map(|n| MeetingId::new(n).expect("in range"))
+}
+
+proptest! {
+    #[test]
+    fn meeting_id_format_then_parse_is_identity(id in meeting_ids()) {
+        prop_assert_eq!(MeetingId::parse(&id.formatted()), Ok(id));
+        prop_assert_eq!(MeetingId::parse(&id.formatted().replace(' ', "-")), Ok(id));
+        prop_assert_eq!(MeetingId::parse(&id.to_string()), Ok(id));
+    }
+
+    #[test]
+    fn formatted_ids_have_zoom_group_sizes(id in meeting_ids()) {
+        let groups: Vec<usize> = id.formatted().split(' ').map(str::len).collect();
+        let expected: &[usize] = match id.to_string().len() {
+            9 => &[3, 3, 3],
+            10 => &[3, 3, 4],
+            _ => &[3, 4, 4],
+        };
+        prop_assert_eq!(groups, expected);
+    }
+
+    #[test]
+    fn join_link_format_then_parse_is_identity(
+        id in meeting_ids(),
+        pwd in proptest::option::of("[A-Za-z0-9.]{1,32}"),
+        omn in proptest::option::of(100_000_000u64..100_000_000_000),
+        host in prop_oneof![Just("https://zoom.us"), Just("https://us05web.zoom.us"), Just("http://127.0.0.1:5123")],
+    ) {
+        let mut link = JoinLink::new(host, id).expect("valid origin");
+        if let Some(pwd) = pwd { link = link.with_pwd(pwd); }
+        if let Some(omn) = omn { link = link.with_omn(omn.to_string()); }
+        prop_assert_eq!(JoinLink::parse(&link.to_string()), Ok(link.clone()));
+        prop_assert_eq!(MeetingId::parse(&link.to_string()), Ok(id));
+    }
+
+    #[test]
+    fn desktop_link_format_then_parse_is_identity(id in meeting_ids(), pwd in proptest::option::of("[A-Za-z0-9]{1,16}")) {
+        let join = DesktopLink::join(id, pwd.as_deref());
+        prop_assert_eq!(DesktopLink::parse(&join.to_string()), Ok(join));
+        let start = DesktopLink::start(id);
+        prop_assert_eq!(DesktopLink::parse(&start.to_string()), Ok(start));
+    }
+
+    #[test]
+    fn every_accepted_pmi_obeys_every_rule(n in 1_000_000_000u64..10_000_000_000) {
+        if let Ok(pmi) = Pmi::choose(&n.to_string()) {
+            let s = pmi.to_string();
+            let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+            prop_assert_eq!(d.len(), 10);
+            prop_assert!(d[0] >= 2);
+            for prefix in ["800", "400", "888", "887", "877", "866", "855", "850", "803", "804", "807",
+                           "808", "809", "660", "508", "900", "200", "300", "500", "600", "700"] {
+                prop_assert!(!s.starts_with(prefix));
+            }
+            prop_assert!(!d.windows(5).any(|w| w.iter().all(|&x| x == w[0])));
+            prop_assert!(!d.windows(6).any(|w| w.windows(2).all(|p| p[1] == p[0] + 1)));
+            prop_assert!(!d.windows(6).any(|w| w.windows(2).all(|p| p[0] == p[1] + 1)));
+            prop_assert!(!(0..10u8).any(|x| d.iter().filter(|&&y| y == x).count() >= 8));
+            prop_assert!(!(s[0..3] == s[3..6] && s[3..6] == s[6..9]));
+            prop_assert_eq!(Pmi::parse(&pmi.formatted()), Ok(pmi));
+        }
+    }
+
+    #[test]
+    fn five_in_a_row_is_always_refused(prefix in 2u64..10, digit in 0u64..10, pos in 1usize..6, tail in 0u64..10_000) {
+        // Build a 10-digit number with `digit` repeated five times starting at `pos`.
+        let mut s = format!("{prefix}{tail:0>9}");
+        s.replace_range(pos..pos + 5, &digit.to_string().repeat(5));
+        let refused = Pmi::choose(&s);
+        prop_assert!(refused.is_err(), "{} was accepted", s);
+    }
+
+    #[test]
+    fn nine_digit_numbers_are_never_choosable(n in 200_000_000u64..1_000_000_000) {
+        match Pmi::choose(&n.to_string()) {
+            Err(pmi_core::Error::InvalidPmi { rule, .. }) => prop_assert_eq!(rule, PmiRule::LegacyNotChoosable),
+            other => prop_assert!(false, "unexpected {:?}", other),
+        }
+    }
+}

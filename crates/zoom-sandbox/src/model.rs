@@ -1,0 +1,259 @@
+//! What the sandbox stores, and how it answers in Zoom's JSON shapes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use pmi_core::{JoinLink, MeetingId, PersonalLink, VanityName};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// The account's settings as Zoom's `GET /users/{userId}/settings` shows them, for a new user.
+pub fn default_settings() -> Value {
+    json!({
+        "schedule_meeting": {
+            "host_video": true,
+            "participants_video": false,
+            "join_before_host": false,
+            "personal_meeting": true,
+            "use_pmi_for_instant_meetings": false,
+            "use_pmi_for_scheduled_meetings": false,
+            "require_password_for_pmi_meetings": "all",
+            "pmi_password": "",
+            "embed_password_in_join_link": true,
+            "require_password_for_scheduling_new_meetings": true,
+            "require_password_for_instant_meetings": true,
+            "meeting_password_requirement": {
+                "length": 6,
+                "have_letter": false,
+                "have_number": false,
+                "have_special_character": false,
+                "only_allow_numeric": false,
+                "have_upper_and_lower_characters": false,
+                "consecutive_characters_length": 0,
+                "weak_enhance_detection": false
+            }
+        },
+        "in_meeting": {
+            "waiting_room": false
+        }
+    })
+}
+
+/// Which settings the account holds locked; a user's change to a locked one is ignored.
+pub fn default_lock_settings() -> Value {
+    json!({
+        "schedule_meeting": {
+            "use_pmi_for_instant_meetings": false,
+            "use_pmi_for_scheduled_meetings": false,
+            "require_password_for_pmi_meetings": false,
+            "embed_password_in_join_link": false,
+            "host_video": false,
+            "participant_video": false
+        },
+        "meeting_security": {
+            "waiting_room": false,
+            "pmi_password": false
+        }
+    })
+}
+
+pub fn utc_text(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub pmi: u64,
+    pub vanity_name: Option<String>,
+    pub timezone: String,
+    pub use_pmi: bool,
+    pub settings: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRecord {
+    pub fn setting(&self, section: &str, key: &str) -> Option<&Value> {
+        self.settings.get(section)?.get(key)
+    }
+
+    pub fn flag(&self, section: &str, key: &str) -> bool {
+        self.setting(section, key)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// `/my/<vanity>` when the user has a personal link name, else the PMI's join link.
+    pub fn personal_meeting_url(&self, base: &str) -> String {
+        self.vanity_name
+            .as_deref()
+            .and_then(|name| VanityName::new(name).ok())
+            .and_then(|name| PersonalLink::new(base, name).ok())
+            .map(|link| link.to_string())
+            .unwrap_or_else(|| format!("{base}/j/{}", self.pmi))
+    }
+
+    pub fn to_json(&self, base: &str) -> Value {
+        let mut user = json!({
+            "id": self.id,
+            "account_id": self.account_id,
+            "account_number": 10_000_001,
+            "email": self.email,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "display_name": self.display_name,
+            "type": 2,
+            "role_name": "Owner",
+            "pmi": self.pmi,
+            "use_pmi": self.use_pmi,
+            "personal_meeting_url": self.personal_meeting_url(base),
+            "timezone": self.timezone,
+            "verified": 1,
+            "language": "en-US",
+            "status": "active",
+            "created_at": utc_text(self.created_at),
+            "user_created_at": utc_text(self.created_at),
+            "last_login_time": utc_text(Utc::now()),
+            "login_types": [100],
+            "cluster": "local",
+        });
+        if let Some(name) = &self.vanity_name {
+            user["vanity_url"] = Value::from(format!("{base}/my/{name}"));
+        }
+        user
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MeetingRecord {
+    pub id: u64,
+    pub uuid: String,
+    /// Zoom's meeting `type` code.
+    pub kind: i64,
+    pub topic: String,
+    pub agenda: String,
+    pub start_time: Option<DateTime<Utc>>,
+    pub duration: Option<u32>,
+    pub timezone: String,
+    pub password: String,
+    pub use_pmi: bool,
+    /// The meeting's own `settings` object, as given and defaulted.
+    pub settings: Value,
+    pub recurrence: Option<Value>,
+    /// `waiting` or `started`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Zoom's "encrypted" passcode in join links: opaque, stable for a meeting and passcode.
+pub fn encrypted_password(meeting_id: u64, password: &str) -> String {
+    let digest = Sha256::digest(format!("{meeting_id}:{password}").as_bytes());
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24])
+}
+
+impl MeetingRecord {
+    /// The number people dial in with: the PMI for meetings held on it, else the meeting's own.
+    pub fn join_number(&self, user: &UserRecord) -> u64 {
+        if self.use_pmi || self.kind == 4 {
+            user.pmi
+        } else {
+            self.id
+        }
+    }
+
+    pub fn join_link(&self, user: &UserRecord, base: &str) -> String {
+        let number = self.join_number(user);
+        let link = MeetingId::new(number)
+            .ok()
+            .and_then(|id| JoinLink::new(base, id).ok());
+        let Some(mut link) = link else {
+            return format!("{base}/j/{number}");
+        };
+        if !self.password.is_empty() && user.flag("schedule_meeting", "embed_password_in_join_link")
+        {
+            link = link.with_pwd(encrypted_password(number, &self.password));
+        }
+        // A scheduled session of the PMI carries its own number, so Zoom shows its topic.
+        if self.use_pmi && self.kind != 4 {
+            link = link.with_omn(self.id.to_string());
+        }
+        link.to_string()
+    }
+
+    pub fn start_url(&self, user: &UserRecord, base: &str) -> String {
+        format!("{base}/s/{}?zak=local-{}", self.join_number(user), self.id)
+    }
+
+    pub fn to_json(&self, user: &UserRecord, base: &str) -> Value {
+        let mut settings = self.settings.clone();
+        if let Some(map) = settings.as_object_mut() {
+            map.insert(
+                "use_pmi".into(),
+                Value::Bool(self.use_pmi || self.kind == 4),
+            );
+        }
+        let mut meeting = json!({
+            "id": self.id,
+            "uuid": self.uuid,
+            "host_id": user.id,
+            "host_email": user.email,
+            "topic": self.topic,
+            "type": self.kind,
+            "status": self.status,
+            "timezone": self.timezone,
+            "agenda": self.agenda,
+            "created_at": utc_text(self.created_at),
+            "start_url": self.start_url(user, base),
+            "join_url": self.join_link(user, base),
+            "password": self.password,
+            "h323_password": self.password,
+            "pstn_password": self.password,
+            "encrypted_password": encrypted_password(self.join_number(user), &self.password),
+            "pre_schedule": false,
+            "creation_source": "open_api",
+            "settings": settings,
+        });
+        if let Some(start) = self.start_time {
+            meeting["start_time"] = Value::from(utc_text(start));
+        }
+        if let Some(duration) = self.duration {
+            meeting["duration"] = Value::from(duration);
+        }
+        if self.use_pmi && self.kind != 4 {
+            meeting["pmi"] = Value::from(user.pmi.to_string());
+        }
+        if let Some(recurrence) = &self.recurrence {
+            meeting["recurrence"] = recurrence.clone();
+        }
+        meeting
+    }
+
+    /// The shorter form of a meeting in a list.
+    pub fn to_list_json(&self, user: &UserRecord, base: &str) -> Value {
+        let mut item = json!({
+            "id": self.id,
+            "uuid": self.uuid,
+            "host_id": user.id,
+            "topic": self.topic,
+            "type": self.kind,
+            "timezone": self.timezone,
+            "agenda": self.agenda.chars().take(250).collect::<String>(),
+            "created_at": utc_text(self.created_at),
+            "join_url": self.join_link(user, base),
+        });
+        if let Some(start) = self.start_time {
+            item["start_time"] = Value::from(utc_text(start));
+        }
+        if let Some(duration) = self.duration {
+            item["duration"] = Value::from(duration);
+        }
+        if self.use_pmi {
+            item["pmi"] = Value::from(user.pmi.to_string());
+        }
+        item
+    }
+}

@@ -1,0 +1,146 @@
+//! The web pages the sandbox's links open, so Start and Join visibly work without Zoom: a join
+//! page ("waiting for host" or "in progress"), a start page that starts the meeting, and the
+//! personal link.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::error::ApiResult;
+use crate::model::MeetingRecord;
+use crate::AppState;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn page(title: &str, heading: &str, detail: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body{{font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}}\
+         h1{{font-size:1.4rem}}.id{{font-variant-numeric:tabular-nums;color:#555}}</style></head>\
+         <body><h1>{heading}</h1><p>{detail}</p><p class=\"id\">PMI Desk local meeting service</p></body></html>",
+        title = escape(title),
+        heading = escape(heading),
+        detail = escape(detail),
+    ))
+}
+
+/// The meeting a link number stands for: the personal room for the PMI, else the meeting itself.
+fn meeting_for_number(state: &AppState, number: u64) -> ApiResult<Option<MeetingRecord>> {
+    Ok(state.store.meeting(number)?)
+}
+
+fn parse_number(text: &str) -> Option<u64> {
+    text.parse().ok()
+}
+
+pub async fn join(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let Some(meeting) = parse_number(&id)
+        .map(|n| meeting_for_number(&state, n))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok((
+            StatusCode::NOT_FOUND,
+            page(
+                "Meeting not found",
+                "This meeting ID is not valid",
+                "Check the link and try again.",
+            ),
+        )
+            .into_response());
+    };
+    let formatted = pmi_core::MeetingId::new(meeting.id)
+        .map(|m| m.formatted())
+        .unwrap_or(id);
+    let response = if meeting.status == "started" {
+        page(
+            &meeting.topic,
+            &format!("{} is in progress", meeting.topic),
+            &format!("Meeting ID {formatted}: you are joining the meeting."),
+        )
+    } else {
+        page(
+            &meeting.topic,
+            "Please wait for the host to start this meeting.",
+            &format!("{} · Meeting ID {formatted}", meeting.topic),
+        )
+    };
+    Ok(response.into_response())
+}
+
+pub async fn start(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let Some(mut meeting) = parse_number(&id)
+        .map(|n| meeting_for_number(&state, n))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok((
+            StatusCode::NOT_FOUND,
+            page(
+                "Meeting not found",
+                "This meeting ID is not valid",
+                "Check the link and try again.",
+            ),
+        )
+            .into_response());
+    };
+    meeting.status = "started".into();
+    state.store.save_meeting(&meeting)?;
+    let formatted = pmi_core::MeetingId::new(meeting.id)
+        .map(|m| m.formatted())
+        .unwrap_or(id);
+    Ok(page(
+        &meeting.topic,
+        "Meeting started",
+        &format!(
+            "{} · Meeting ID {formatted}. You are the host.",
+            meeting.topic
+        ),
+    )
+    .into_response())
+}
+
+pub async fn personal_link(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    let user = state.store.user()?;
+    if user
+        .vanity_name
+        .as_deref()
+        .is_some_and(|v| v.eq_ignore_ascii_case(&name))
+    {
+        Ok(Redirect::to(&format!("/j/{}", user.pmi)).into_response())
+    } else {
+        Ok((
+            StatusCode::NOT_FOUND,
+            page(
+                "Not found",
+                "This personal link is not valid",
+                "Check the link and try again.",
+            ),
+        )
+            .into_response())
+    }
+}
+
+pub async fn home() -> Html<String> {
+    page(
+        "PMI Desk local meeting service",
+        "PMI Desk local meeting service",
+        "This service speaks Zoom's REST API v2 under /v2 and OAuth under /oauth, for PMI Desk's built-in account and its tests.",
+    )
+}
