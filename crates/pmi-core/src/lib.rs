@@ -15,5 +15,7 @@ pub use error::{Error, PmiRule};
 pub use ids::{MeetingId, Pmi, VanityName};
 pub use invitation::{Invitation, InvitationSubject};
 pub use links::{DesktopLink, DesktopLinkAction, JoinLink, PersonalLink};
-pub use meeting::{MeetingKind, PasscodeRules, PASSCODE_MAX_LENGTH};
+pub use meeting::{
+    MeetingKind, PasscodeRules, Recurrence, RecurrenceEnd, RecurrenceUnit, PASSCODE_MAX_LENGTH,
+};
 pub use schedule::{check_pmi_schedule, PmiSlot, ScheduleWarning, ScheduleWarningKind};

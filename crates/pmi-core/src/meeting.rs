@@ -159,3 +159,52 @@ mod tests {
         assert!(PasscodeRules::default().check("").is_err());
     }
 }
+
+/// How a recurring meeting repeats (`recurrence` in Zoom's meeting object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    pub every: RecurrenceUnit,
+    /// Every N days, weeks or months.
+    pub interval: u8,
+    /// For weekly meetings: 1 = Sunday … 7 = Saturday, as Zoom numbers them.
+    pub weekly_days: Vec<u8>,
+    /// For monthly meetings: the day of the month.
+    pub monthly_day: Option<u8>,
+    pub end: RecurrenceEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecurrenceUnit {
+    Day,
+    Week,
+    Month,
+}
+
+impl RecurrenceUnit {
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Day => 1,
+            Self::Week => 2,
+            Self::Month => 3,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<Self> {
+        match code {
+            1 => Some(Self::Day),
+            2 => Some(Self::Week),
+            3 => Some(Self::Month),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum RecurrenceEnd {
+    /// After this many occurrences (Zoom allows up to 60).
+    After(u8),
+    /// On this date and time.
+    By(chrono::DateTime<chrono::Utc>),
+}

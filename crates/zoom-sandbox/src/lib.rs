@@ -200,6 +200,13 @@ impl Sandbox {
         self.state.faults.add(fault);
     }
 
+    /// Makes every access token lapse now, so the next call must refresh (tests).
+    pub fn expire_access_tokens(&self) {
+        if let Err(err) = self.state.store.expire_access_tokens() {
+            tracing::error!(%err, "cannot expire tokens");
+        }
+    }
+
     /// Stops accepting, lets requests in flight finish, and waits for the server to end.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -445,6 +445,13 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Makes every access token invalid, as if they had all expired.
+    pub fn expire_access_tokens(&self) -> rusqlite::Result<()> {
+        self.conn()
+            .execute("UPDATE token SET revoked=1 WHERE kind='access'", [])
+            .map(|_| ())
+    }
+
     pub fn insert_code(&self, hash: &str, code: &CodeRow) -> rusqlite::Result<()> {
         self.conn().execute(
             "INSERT INTO auth_code (hash, client_id, redirect_uri, code_challenge, expires_at) \

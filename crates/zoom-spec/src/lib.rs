@@ -8,6 +8,10 @@
 //! also the branch that only knows `meeting_security`; a strict `oneOf` would refuse every real
 //! answer, and a plain `anyOf` would accept anything through the branch that knows nothing. So a
 //! body must match one of the branches that declare every field the body has.
+//!
+//! One correction follows the spec's own words: an `enum` whose description says several values
+//! may be given comma separated (`recurrence.weekly_days`: "provide `1,3`") becomes a pattern of
+//! comma-separated enum values, since the enum alone would refuse the documented `1,3`.
 
 use std::sync::OnceLock;
 
@@ -78,6 +82,10 @@ fn to_json_schema(schema: &Value) -> Value {
                     }
                 }
             }
+            if let Some(pattern) = comma_separated_enum(map) {
+                out.remove("enum");
+                out.insert("pattern".to_owned(), Value::String(pattern));
+            }
             if map.get("nullable") == Some(&Value::Bool(true)) {
                 if let Some(Value::String(ty)) = map.get("type") {
                     out.insert(
@@ -120,6 +128,33 @@ fn declaring_branches<'a>(schema: &'a Value, body: &Value) -> Option<Vec<&'a Val
             })
             .collect(),
     )
+}
+
+/// `^(a|b)(,(a|b))*$` for a string enum whose description allows comma-separated values.
+fn comma_separated_enum(map: &Map<String, Value>) -> Option<String> {
+    let description = map.get("description")?.as_str()?.to_ascii_lowercase();
+    if !description.contains("comma separated") && !description.contains("comma-separated") {
+        return None;
+    }
+    let values: Vec<&str> = map
+        .get("enum")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    let alternatives = values
+        .iter()
+        .map(|v| {
+            v.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("|");
+    Some(format!("^({alternatives})(,({alternatives}))*$"))
 }
 
 fn check(schema: &Value, body: &Value, context: String) -> Result<(), SpecError> {
@@ -251,6 +286,16 @@ mod tests {
         assert!(validate_response("GET", "/users/{userId}/settings", 200, &wrong).is_err());
         let unknown = json!({"no_such_section": {}});
         assert!(validate_response("GET", "/users/{userId}/settings", 200, &unknown).is_err());
+    }
+
+    #[test]
+    fn comma_separated_week_days_follow_the_description_not_the_bare_enum() {
+        let path = "/users/{userId}/meetings";
+        let body = |days: &str| json!({"topic": "t", "type": 8, "recurrence": {"type": 2, "weekly_days": days}});
+        validate_request("POST", path, &body("1,3")).unwrap();
+        validate_request("POST", path, &body("2")).unwrap();
+        assert!(validate_request("POST", path, &body("8")).is_err());
+        assert!(validate_request("POST", path, &body("1,,3")).is_err());
     }
 
     #[test]

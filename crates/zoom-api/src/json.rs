@@ -1,0 +1,514 @@
+//! Transport types: serde structs that mirror Zoom's JSON, converted into `pmi-core` types once.
+//! Request bodies are public so tests can check them against the official specs.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use pmi_core::{
+    JoinLink, Meeting, MeetingId, MeetingKind, MeetingStatus, PasscodeRules, Pmi,
+    PmiPasscodeRequirement, PmiSettings, Profile, Recurrence, RecurrenceEnd, RecurrenceUnit,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+fn utc(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn parse_time(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, Error> {
+    text.filter(|t| !t.is_empty())
+        .map(|t| {
+            DateTime::parse_from_rfc3339(t)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| Error::InvalidResponse(format!("{field} is not a time: {t}")))
+        })
+        .transpose()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserJson {
+    pub id: String,
+    #[serde(default)]
+    pub account_id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub pmi: Option<u64>,
+    #[serde(default)]
+    pub personal_meeting_url: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+impl TryFrom<UserJson> for Profile {
+    type Error = Error;
+    fn try_from(u: UserJson) -> Result<Self, Error> {
+        let display_name = u.display_name.filter(|n| !n.is_empty()).unwrap_or_else(|| {
+            format!(
+                "{} {}",
+                u.first_name.unwrap_or_default(),
+                u.last_name.unwrap_or_default()
+            )
+            .trim()
+            .to_owned()
+        });
+        // Zoom reports 0 or nothing for users without a PMI; never show `/j/0`.
+        let pmi = u.pmi.filter(|&p| p != 0).map(Pmi::new).transpose()?;
+        Ok(Profile {
+            user_id: u.id,
+            account_id: u.account_id,
+            display_name,
+            email: u.email,
+            pmi,
+            personal_meeting_url: u.personal_meeting_url.filter(|s| !s.is_empty()),
+            time_zone: u.timezone.unwrap_or_else(|| "UTC".into()),
+        })
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordRequirementJson {
+    #[serde(default)]
+    pub length: u8,
+    #[serde(default)]
+    pub have_letter: bool,
+    #[serde(default)]
+    pub have_number: bool,
+    #[serde(default)]
+    pub have_special_character: bool,
+    #[serde(default)]
+    pub only_allow_numeric: bool,
+    #[serde(default)]
+    pub have_upper_and_lower_characters: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ScheduleMeetingJson {
+    #[serde(default)]
+    pub personal_meeting: bool,
+    #[serde(default)]
+    pub use_pmi_for_instant_meetings: bool,
+    #[serde(default)]
+    pub use_pmi_for_scheduled_meetings: bool,
+    #[serde(default)]
+    pub pmi_password: Option<String>,
+    #[serde(default)]
+    pub require_password_for_pmi_meetings: Option<String>,
+    #[serde(default)]
+    pub embed_password_in_join_link: bool,
+    #[serde(default)]
+    pub host_video: bool,
+    #[serde(default)]
+    pub participants_video: bool,
+    #[serde(default)]
+    pub join_before_host: bool,
+    #[serde(default)]
+    pub meeting_password_requirement: PasswordRequirementJson,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InMeetingJson {
+    #[serde(default)]
+    pub waiting_room: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SettingsJson {
+    #[serde(default)]
+    pub schedule_meeting: ScheduleMeetingJson,
+    #[serde(default)]
+    pub in_meeting: InMeetingJson,
+}
+
+impl From<SettingsJson> for PmiSettings {
+    fn from(s: SettingsJson) -> Self {
+        let sm = s.schedule_meeting;
+        let req = sm.meeting_password_requirement;
+        PmiSettings {
+            personal_meeting: sm.personal_meeting,
+            use_pmi_for_instant_meetings: sm.use_pmi_for_instant_meetings,
+            use_pmi_for_scheduled_meetings: sm.use_pmi_for_scheduled_meetings,
+            pmi_passcode: sm.pmi_password.filter(|p| !p.is_empty()),
+            pmi_passcode_requirement: match sm.require_password_for_pmi_meetings.as_deref() {
+                Some("none") => PmiPasscodeRequirement::None,
+                Some("jbh_only") => PmiPasscodeRequirement::JbhOnly,
+                _ => PmiPasscodeRequirement::All,
+            },
+            embed_passcode_in_join_link: sm.embed_password_in_join_link,
+            waiting_room: s.in_meeting.waiting_room,
+            host_video: sm.host_video,
+            participants_video: sm.participants_video,
+            join_before_host: sm.join_before_host,
+            passcode_rules: PasscodeRules {
+                min_length: req.length,
+                have_letter: req.have_letter,
+                have_number: req.have_number,
+                have_special_character: req.have_special_character,
+                only_allow_numeric: req.only_allow_numeric,
+                have_upper_and_lower_characters: req.have_upper_and_lower_characters,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MeetingSettingsJson {
+    #[serde(default)]
+    pub use_pmi: bool,
+    #[serde(default)]
+    pub waiting_room: bool,
+    #[serde(default)]
+    pub host_video: bool,
+    #[serde(default)]
+    pub participant_video: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MeetingJson {
+    pub id: u64,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(rename = "type")]
+    pub kind: i64,
+    #[serde(default)]
+    pub agenda: Option<String>,
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub duration: Option<u32>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    pub join_url: String,
+    #[serde(default)]
+    pub start_url: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub pmi: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub settings: MeetingSettingsJson,
+}
+
+impl TryFrom<MeetingJson> for Meeting {
+    type Error = Error;
+    fn try_from(m: MeetingJson) -> Result<Self, Error> {
+        let kind = MeetingKind::from_code(m.kind)?;
+        let join_link = JoinLink::parse(&m.join_url)
+            .map_err(|e| Error::InvalidResponse(format!("join_url: {e}")))?;
+        Ok(Meeting {
+            id: MeetingId::new(m.id)?,
+            kind,
+            topic: m.topic,
+            agenda: m.agenda.unwrap_or_default(),
+            start: parse_time("start_time", m.start_time.as_deref())?,
+            duration_minutes: m.duration,
+            time_zone: m.timezone.filter(|t| !t.is_empty()),
+            on_pmi: kind == MeetingKind::PersonalRoom || m.settings.use_pmi || m.pmi.is_some(),
+            join_link,
+            start_url: m.start_url.filter(|s| !s.is_empty()),
+            passcode: m.password.filter(|p| !p.is_empty()),
+            waiting_room: m.settings.waiting_room,
+            host_video: m.settings.host_video,
+            participant_video: m.settings.participant_video,
+            status: if m.status.as_deref() == Some("started") {
+                MeetingStatus::Started
+            } else {
+                MeetingStatus::Waiting
+            },
+            created_at: parse_time("created_at", m.created_at.as_deref())?,
+        })
+    }
+}
+
+/// One meeting in a list; Zoom's list items are shorter than a full meeting.
+#[derive(Debug, Deserialize)]
+pub struct ListedMeetingJson {
+    pub id: u64,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(rename = "type")]
+    pub kind: i64,
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub duration: Option<u32>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    pub join_url: String,
+    #[serde(default)]
+    pub pmi: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub agenda: Option<String>,
+}
+
+impl TryFrom<ListedMeetingJson> for Meeting {
+    type Error = Error;
+    fn try_from(m: ListedMeetingJson) -> Result<Self, Error> {
+        MeetingJson {
+            id: m.id,
+            topic: m.topic,
+            kind: m.kind,
+            agenda: m.agenda,
+            start_time: m.start_time,
+            duration: m.duration,
+            timezone: m.timezone,
+            join_url: m.join_url,
+            start_url: None,
+            password: None,
+            settings: MeetingSettingsJson {
+                use_pmi: m.pmi.is_some(),
+                ..MeetingSettingsJson::default()
+            },
+            pmi: m.pmi,
+            status: None,
+            created_at: m.created_at,
+        }
+        .try_into()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MeetingListJson {
+    #[serde(default)]
+    pub next_page_token: Option<String>,
+    #[serde(default)]
+    pub total_records: Option<u64>,
+    #[serde(default)]
+    pub meetings: Vec<ListedMeetingJson>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InvitationJson {
+    pub invitation: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenJson {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub api_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OAuthErrorJson {
+    #[serde(default)]
+    pub error: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub error_description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ZoomErrorJson {
+    #[serde(default)]
+    pub code: i64,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub errors: Vec<crate::error::FieldError>,
+}
+
+// ---- request bodies -------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeetingSettingsBody {
+    /// Always sent for meetings that may use the PMI: when omitted, the account setting decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_pmi: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_room: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_video: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_video: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_before_host: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecurrenceBody {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub repeat_interval: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekly_days: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_times: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date_time: Option<String>,
+}
+
+impl From<&Recurrence> for RecurrenceBody {
+    fn from(r: &Recurrence) -> Self {
+        let (end_times, end_date_time) = match &r.end {
+            RecurrenceEnd::After(n) => (Some(*n), None),
+            RecurrenceEnd::By(t) => (None, Some(utc(*t))),
+        };
+        RecurrenceBody {
+            kind: r.every.code(),
+            repeat_interval: r.interval.max(1),
+            weekly_days: (r.every == RecurrenceUnit::Week && !r.weekly_days.is_empty()).then(
+                || {
+                    r.weekly_days
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                },
+            ),
+            monthly_day: if r.every == RecurrenceUnit::Month {
+                r.monthly_day
+            } else {
+                None
+            },
+            end_times,
+            end_date_time,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateMeetingBody {
+    pub topic: String,
+    #[serde(rename = "type")]
+    pub kind: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<RecurrenceBody>,
+    pub settings: MeetingSettingsBody,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UpdateMeetingBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "type")]
+    pub kind: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<RecurrenceBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<MeetingSettingsBody>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UpdateUserBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmi: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_pmi: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vanity_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScheduleMeetingBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_meeting: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_pmi_for_instant_meetings: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_pmi_for_scheduled_meetings: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmi_password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_password_for_pmi_meetings: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed_password_in_join_link: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_video: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants_video: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_before_host: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct InMeetingBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_room: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UpdateSettingsBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_meeting: Option<ScheduleMeetingBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_meeting: Option<InMeetingBody>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusBody {
+    pub action: &'static str,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LockScheduleMeeting {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub use_pmi_for_instant_meetings: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub use_pmi_for_scheduled_meetings: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub require_password_for_pmi_meetings: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub embed_password_in_join_link: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LockMeetingSecurity {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub waiting_room: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pmi_password: Option<bool>,
+}
+
+/// The account's lock settings that concern the PMI (`true` = locked by the admin).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LockSettings {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub schedule_meeting: Option<LockScheduleMeeting>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub meeting_security: Option<LockMeetingSecurity>,
+}
+
+pub(crate) fn time_text(time: DateTime<Utc>) -> String {
+    utc(time)
+}
