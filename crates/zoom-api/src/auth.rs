@@ -93,11 +93,7 @@ impl AuthorizationRequest {
     }
 
     /// The form fields of the code exchange, once the callback's `state` has been checked.
-    pub(crate) fn exchange_form(
-        &self,
-        code: &str,
-        returned_state: &str,
-    ) -> Result<Vec<(&'static str, String)>> {
+    pub(crate) fn exchange_form(&self, code: &str, returned_state: &str) -> Result<TokenForm> {
         if returned_state != self.state.secret() {
             return Err(Error::StateMismatch);
         }
@@ -115,10 +111,13 @@ impl AuthorizationRequest {
     }
 }
 
+/// A token request's form fields.
+pub(crate) type TokenForm = Vec<(&'static str, String)>;
+/// `client_id` and `client_secret` for HTTP Basic client authentication.
+pub(crate) type BasicAuth = Option<(String, SecretString)>;
+
 /// The form and Basic credentials of a token request for `credentials`.
-pub(crate) fn token_form(
-    credentials: &Credentials,
-) -> (Vec<(&'static str, String)>, Option<(String, SecretString)>) {
+pub(crate) fn token_form(credentials: &Credentials) -> (TokenForm, BasicAuth) {
     match credentials {
         Credentials::AccountCredentials {
             account_id,

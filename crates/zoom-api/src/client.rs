@@ -15,7 +15,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
 
-use crate::auth::{api_base_from, token_form, AuthorizationRequest, Credentials};
+use crate::auth::{api_base_from, token_form, AuthorizationRequest, BasicAuth, Credentials};
 use crate::error::{Error, Result};
 use crate::json::{self, *};
 use crate::retry::{retry_at, RetryPolicy};
@@ -408,11 +408,7 @@ impl ZoomClient {
 
     // ---- OAuth ----------------------------------------------------------------------------
 
-    async fn post_token(
-        &self,
-        form: &[(&str, String)],
-        basic: Option<(String, SecretString)>,
-    ) -> Result<TokenJson> {
+    async fn post_token(&self, form: &[(&str, String)], basic: BasicAuth) -> Result<TokenJson> {
         let url = self
             .config
             .oauth_base

@@ -509,6 +509,26 @@ pub struct LockSettings {
     pub meeting_security: Option<LockMeetingSecurity>,
 }
 
+impl LockSettings {
+    /// The one or two bodies Zoom takes: the main sections, then `meeting_security` alone.
+    pub fn split(&self) -> Vec<LockSettings> {
+        let mut parts = Vec::new();
+        if self.schedule_meeting.is_some() {
+            parts.push(LockSettings {
+                schedule_meeting: self.schedule_meeting.clone(),
+                meeting_security: None,
+            });
+        }
+        if self.meeting_security.is_some() {
+            parts.push(LockSettings {
+                schedule_meeting: None,
+                meeting_security: self.meeting_security.clone(),
+            });
+        }
+        parts
+    }
+}
+
 pub(crate) fn time_text(time: DateTime<Utc>) -> String {
     utc(time)
 }

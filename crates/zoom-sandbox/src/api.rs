@@ -853,14 +853,29 @@ fn check_account(state: &AppState, account_id: &str) -> ApiResult<()> {
     }
 }
 
+#[derive(Deserialize)]
+pub struct LockQuery {
+    option: Option<String>,
+}
+
+/// As Zoom: the main sections by default, only `meeting_security` with `option=meeting_security`.
 pub async fn get_lock_settings(
     State(state): Shared,
     Extension(role): Extension<Role>,
     Path(account_id): Path<String>,
+    Query(q): Query<LockQuery>,
 ) -> ApiResult<Json<Value>> {
     require_admin(role, "account:read:lock_settings:admin")?;
     check_account(&state, &account_id)?;
-    Ok(Json(state.store.lock_settings()?))
+    let mut locks = state.store.lock_settings()?;
+    let security = locks
+        .as_object_mut()
+        .and_then(|l| l.remove("meeting_security"))
+        .unwrap_or(Value::Null);
+    if q.option.as_deref() == Some("meeting_security") {
+        return Ok(Json(json!({ "meeting_security": security })));
+    }
+    Ok(Json(locks))
 }
 
 pub async fn patch_lock_settings(

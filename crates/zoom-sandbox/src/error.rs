@@ -1,6 +1,6 @@
 //! Zoom's error bodies: `{"code": N, "message": "...", "errors": [{"field", "message"}]}`.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -18,7 +18,8 @@ pub struct ApiError {
     pub code: u32,
     pub message: String,
     pub errors: Vec<FieldError>,
-    pub headers: HeaderMap,
+    /// Extra headers (rate-limit ones); a list keeps the error small.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -28,7 +29,7 @@ impl ApiError {
             code,
             message: message.into(),
             errors: Vec::new(),
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -80,9 +81,7 @@ impl ApiError {
     }
 
     pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            self.headers.insert(name, value);
-        }
+        self.headers.push((name, value.to_owned()));
         self
     }
 }
@@ -108,7 +107,13 @@ impl IntoResponse for ApiError {
             message: &self.message,
             errors: &self.errors,
         });
-        (self.status, self.headers, body).into_response()
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
+        (self.status, headers, body).into_response()
     }
 }
 
