@@ -54,6 +54,9 @@ mod tests {
         let err = Error::from(zoom_api::Error::PmiNotDeletable);
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(json["kind"], "pmi_not_deletable");
-        assert_eq!(json["message"], "The Personal Meeting ID cannot be deleted.");
+        assert_eq!(
+            json["message"],
+            "The Personal Meeting ID cannot be deleted."
+        );
     }
 }

@@ -24,8 +24,7 @@ pub fn builder<R: Runtime>() -> tauri::Builder<R> {
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     if let Err(err) = builder::<tauri::Wry>().run(tauri::generate_context!()) {

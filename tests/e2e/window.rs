@@ -20,7 +20,10 @@ async fn the_window_opens_on_the_built_in_account_and_shows_the_pmi() -> anyhow:
     let pmi = app.text_of("[data-testid=pmi]").await?;
     assert!(looks_like_a_pmi(&pmi), "PMI shown as {pmi:?}");
     let link = app.text_of("[data-testid=personal-link]").await?;
-    assert!(link.starts_with("http://127.0.0.1:") && link.ends_with("/my/local.user"), "{link}");
+    assert!(
+        link.starts_with("http://127.0.0.1:") && link.ends_with("/my/local.user"),
+        "{link}"
+    );
     app.screenshot("window-foundation").await?;
 
     // The PMI is chosen once and kept: a second launch on the same data shows the same number.

@@ -71,12 +71,20 @@ impl App {
     pub async fn launch_on(data_dir: &Path) -> Result<Self> {
         let binary = app_binary();
         if !binary.exists() {
-            bail!("the app is not built: {} is missing (run `cargo build -p pmi-desk`)", binary.display());
+            bail!(
+                "the app is not built: {} is missing (run `cargo build -p pmi-desk`)",
+                binary.display()
+            );
         }
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("PMI_DESK_DATA_DIR", data_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
