@@ -1,6 +1,9 @@
 //! The real window, driven through WebDriver: it opens on the built-in local account with no
 //! configuration and shows the personal room. Run one at a time (each test owns its app).
 
+// A test fails by panicking, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use pmi_desk_e2e::App;
 
 fn looks_like_a_pmi(text: &str) -> bool {

@@ -867,24 +867,31 @@ impl ZoomClient {
             .await
     }
 
-    /// The account's lock settings (an admin's call).
+    /// The account's lock settings (an admin's call). Zoom serves `meeting_security` only with
+    /// `option=meeting_security`, so this reads both and joins them.
     pub async fn lock_settings(&self, account_id: &str) -> Result<LockSettings> {
-        self.call(
-            Method::GET,
-            &format!("accounts/{account_id}/lock_settings"),
-            &[],
-            None,
-        )
-        .await
+        let path = format!("accounts/{account_id}/lock_settings");
+        let mut main: LockSettings = self.call(Method::GET, &path, &[], None).await?;
+        let security: LockSettings = self
+            .call(
+                Method::GET,
+                &path,
+                &[("option", "meeting_security".to_owned())],
+                None,
+            )
+            .await?;
+        main.meeting_security = security.meeting_security;
+        Ok(main)
     }
 
+    /// Zoom takes the main sections and `meeting_security` in separate bodies.
     pub async fn update_lock_settings(&self, account_id: &str, locks: &LockSettings) -> Result<()> {
-        self.call_no_content(
-            Method::PATCH,
-            &format!("accounts/{account_id}/lock_settings"),
-            Some(&to_value(locks)?),
-        )
-        .await
+        let path = format!("accounts/{account_id}/lock_settings");
+        for part in locks.split() {
+            self.call_no_content(Method::PATCH, &path, Some(&to_value(&part)?))
+                .await?;
+        }
+        Ok(())
     }
 }
 

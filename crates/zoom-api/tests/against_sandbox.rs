@@ -1,6 +1,9 @@
 //! The client against the real sandbox over loopback HTTP: every endpoint, every error mapping,
 //! token refresh, each fault, and pagination across many pages. No HTTP mocks.
 
+// A test fails by panicking, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -387,7 +390,7 @@ async fn get_update_delete_recover_and_their_errors() {
 async fn bad_fields_are_named() {
     let env = start(|_| {}).await;
     let zoom = admin(&env);
-    let mut m = NewMeeting::scheduled(&"x".repeat(201), tomorrow_at(9), 30);
+    let mut m = NewMeeting::scheduled("x".repeat(201), tomorrow_at(9), 30);
     let err = zoom.create_meeting(&m).await.unwrap_err();
     assert!(
         matches!(&err, Error::InvalidField { field: Some(f), .. } if f == "topic"),
@@ -806,17 +809,23 @@ async fn locks_hold_a_setting_and_only_admins_read_them() {
         Err(Error::MissingScopes(_))
     ));
 
-    let mut locks = LockSettings::default();
-    locks.schedule_meeting = Some(zoom_api::json::LockScheduleMeeting {
-        use_pmi_for_instant_meetings: Some(true),
-        ..Default::default()
-    });
+    let locks = LockSettings {
+        schedule_meeting: Some(zoom_api::json::LockScheduleMeeting {
+            use_pmi_for_instant_meetings: Some(true),
+            ..Default::default()
+        }),
+        meeting_security: Some(zoom_api::json::LockMeetingSecurity {
+            pmi_password: Some(true),
+            ..Default::default()
+        }),
+    };
     zoom_admin.update_lock_settings("me", &locks).await.unwrap();
     let read = zoom_admin.lock_settings("me").await.unwrap();
     assert_eq!(
         read.schedule_meeting.unwrap().use_pmi_for_instant_meetings,
         Some(true)
     );
+    assert_eq!(read.meeting_security.unwrap().pmi_password, Some(true));
 
     user_client
         .update_settings(&SettingsUpdate {
@@ -848,6 +857,38 @@ async fn an_unreachable_service_is_reported_after_bounded_retries() {
         "bounded: {:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn other_refusals_keep_zooms_code_and_a_bad_client_secret_is_an_oauth_error() {
+    let env = start(|_| {}).await;
+    let zoom = admin(&env);
+    match zoom.lock_settings("someone-elses-account").await {
+        Err(Error::Api {
+            status: 400,
+            code: 200,
+            message,
+        }) => assert_eq!(message, "No permission."),
+        other => panic!("expected Zoom's code 200, got {other:?}"),
+    }
+    let config = fast_config(env.sandbox.base_url());
+    let wrong = ZoomClient::new(
+        config.http_client().unwrap(),
+        config,
+        Credentials::AccountCredentials {
+            account_id: "local-account".into(),
+            client_id: "pmi-desk-local".into(),
+            client_secret: SecretString::from("not-the-secret".to_owned()),
+        },
+    );
+    let err = wrong.me().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::OAuth { error, .. } if error == "invalid_client"),
+        "{err:?}"
+    );
+    for text in [err.to_string(), format!("{err:?}"), format!("{wrong:?}")] {
+        assert!(!text.contains("not-the-secret"), "a secret leaked: {text}");
+    }
 }
 
 #[test]
@@ -926,16 +967,24 @@ fn request_bodies_validate_against_the_official_spec() {
         "/users/{userId}",
         serde_json::to_value(user.body()).unwrap(),
     );
-    let mut locks = LockSettings::default();
-    locks.schedule_meeting = Some(zoom_api::json::LockScheduleMeeting {
-        use_pmi_for_instant_meetings: Some(true),
-        ..Default::default()
-    });
-    validate(
-        "PATCH",
-        "/accounts/{accountId}/lock_settings",
-        serde_json::to_value(&locks).unwrap(),
-    );
+    let locks = LockSettings {
+        schedule_meeting: Some(zoom_api::json::LockScheduleMeeting {
+            use_pmi_for_instant_meetings: Some(true),
+            ..Default::default()
+        }),
+        meeting_security: Some(zoom_api::json::LockMeetingSecurity {
+            waiting_room: Some(true),
+            ..Default::default()
+        }),
+    };
+    assert_eq!(locks.split().len(), 2);
+    for part in locks.split() {
+        validate(
+            "PATCH",
+            "/accounts/{accountId}/lock_settings",
+            serde_json::to_value(&part).unwrap(),
+        );
+    }
     validate(
         "PUT",
         "/meetings/{meetingId}/status",

@@ -122,11 +122,6 @@ pub async fn vanity_name(
     Ok(Json(json!({ "existed": existed })))
 }
 
-pub async fn get_zak(State(state): Shared, Path(user_id): Path<String>) -> ApiResult<Json<Value>> {
-    let user = resolve_user(&state, &user_id)?;
-    Ok(Json(json!({ "token": format!("local-zak-{}", user.pmi) })))
-}
-
 pub async fn get_settings(
     State(state): Shared,
     Path(user_id): Path<String>,

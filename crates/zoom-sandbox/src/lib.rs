@@ -276,7 +276,6 @@ fn router(state: Arc<AppState>) -> Router {
             "/users/{user_id}",
             get(api::get_user).patch(api::patch_user),
         )
-        .route("/users/{user_id}/zak", get(api::get_zak))
         .route(
             "/users/{user_id}/settings",
             get(api::get_settings).patch(api::patch_settings),
