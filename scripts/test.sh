@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Every check and test: formatting, lints, the UI's type check and unit tests, the Rust tests
-# (unit, property, integration against the sandbox), then the end-to-end tests on the real window
-# under Xvfb with a session D-Bus.
+# (unit, property, IPC, integration against the local service), a check that the generated
+# TypeScript types are current, then the end-to-end tests on the real window.
+# It runs inside its own Xvfb display and session D-Bus (clipboard, WebKit, notifications), so it
+# works the same on a desktop, over SSH and in CI; PMI_DESK_TEST_DISPLAY=1 uses the current one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
+
+if [ -z "${PMI_DESK_UNDER_XVFB:-}" ] && [ -z "${PMI_DESK_TEST_DISPLAY:-}" ]; then
+  export PMI_DESK_UNDER_XVFB=1
+  exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+fi
+
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
 
@@ -20,15 +28,18 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests"
 cargo test --workspace --exclude pmi-desk-e2e
 
-step "End-to-end tests on the real window (Xvfb, WebDriver)"
-cargo build -p pmi-desk
-cargo test -p pmi-desk-e2e --no-run
-e2e=(cargo test -p pmi-desk-e2e -- --test-threads=1)
-if [ -n "${PMI_DESK_E2E_DISPLAY:-}" ]; then
-  "${e2e[@]}"
-else
-  # Each run gets its own X server and session bus (notifications, clipboard, at-spi).
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "${e2e[@]}"
+step "Generated TypeScript types are current"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  stale="$(git status --porcelain -- ui/src/bindings)"
+  if [ -n "$stale" ]; then
+    echo "ui/src/bindings is out of date with the Rust types; commit what \`cargo test\` wrote:" >&2
+    echo "$stale" >&2
+    exit 1
+  fi
 fi
+
+step "End-to-end tests on the real window (WebDriver)"
+cargo build -p pmi-desk
+cargo test -p pmi-desk-e2e -- --test-threads=1
 
 step "All tests passed in $((SECONDS - started)) s"

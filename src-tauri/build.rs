@@ -1,6 +1,26 @@
+/// The app's commands, declared so the capability can grant each one by name (allow-<command>).
+const COMMANDS: &[&str] = &[
+    "overview",
+    "personal_room",
+    "set_instant_pmi",
+    "new_meeting",
+    "start_meeting",
+    "start_personal_room",
+    "check_schedule",
+    "schedule_meeting",
+    "update_meeting",
+    "delete_meeting",
+    "copy_personal_link",
+    "copy_join_link",
+    "copy_invitation",
+    "email_invitation",
+    "set_room_options",
+    "preferences",
+    "set_preferences",
+];
+
 fn main() {
-    // App commands are declared so capabilities can grant each one by name (allow-<command>).
-    let manifest = tauri_build::AppManifest::new().commands(&["personal_room"]);
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
         panic!("tauri build script failed: {err:#}");

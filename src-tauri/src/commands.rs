@@ -1,29 +1,156 @@
-//! Thin commands: take state and typed arguments, call the domain, map the error.
+//! Thin commands: take state and typed arguments, call the desk, map the error.
 
-use serde::Serialize;
-use tauri::State;
+use pmi_core::ScheduleRequest;
+use tauri::{AppHandle, Runtime, State};
 
+use crate::clipboard::Clipboard;
+use crate::desk::Desk;
 use crate::error::Error;
-use crate::state::Account;
+use crate::views::{
+    MeetingView, Overview, PersonalRoomView, PmiChoice, Preferences, ScheduleWarningView,
+    Scheduled, Started,
+};
 
-/// The personal room as the Meetings tab shows it on top.
-#[derive(Debug, Serialize)]
-pub struct PersonalRoom {
-    pub display_name: String,
-    pub pmi: u64,
-    /// "354 247 1135"
-    pub pmi_formatted: String,
-    pub personal_link: Option<String>,
+#[tauri::command]
+pub async fn overview<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+) -> Result<Overview, Error> {
+    let overview = desk.overview().await?;
+    crate::tray::show_next(&app, crate::desk::next_today(&overview.meetings));
+    Ok(overview)
 }
 
 #[tauri::command]
-pub async fn personal_room(account: State<'_, Account>) -> Result<PersonalRoom, Error> {
-    let profile = account.profile().await?;
-    let pmi = profile.pmi.ok_or(Error::NoPmi)?;
-    Ok(PersonalRoom {
-        display_name: profile.display_name,
-        pmi: pmi.get(),
-        pmi_formatted: pmi.formatted(),
-        personal_link: profile.personal_meeting_url,
-    })
+pub async fn personal_room(desk: State<'_, Desk>) -> Result<PersonalRoomView, Error> {
+    desk.personal_room().await
+}
+
+#[tauri::command]
+pub async fn set_instant_pmi(desk: State<'_, Desk>, checked: bool) -> Result<PmiChoice, Error> {
+    desk.set_instant_pmi(checked).await
+}
+
+#[tauri::command]
+pub async fn new_meeting<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+) -> Result<Started, Error> {
+    let started = desk.new_meeting().await?;
+    crate::open(&app, &started.opened)?;
+    Ok(started)
+}
+
+#[tauri::command]
+pub async fn start_meeting<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: u64,
+) -> Result<Started, Error> {
+    let started = desk.start_meeting(id).await?;
+    crate::open(&app, &started.opened)?;
+    Ok(started)
+}
+
+#[tauri::command]
+pub async fn start_personal_room<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+) -> Result<String, Error> {
+    let link = desk.personal_room_start_link().await?;
+    crate::open(&app, &link)?;
+    Ok(link)
+}
+
+#[tauri::command]
+pub async fn check_schedule(
+    desk: State<'_, Desk>,
+    request: ScheduleRequest,
+    editing: Option<u64>,
+) -> Result<Vec<ScheduleWarningView>, Error> {
+    desk.check_schedule(&request, editing).await
+}
+
+#[tauri::command]
+pub async fn schedule_meeting(
+    desk: State<'_, Desk>,
+    request: ScheduleRequest,
+    calendar_file: bool,
+) -> Result<Scheduled, Error> {
+    desk.schedule(&request, calendar_file).await
+}
+
+#[tauri::command]
+pub async fn update_meeting(
+    desk: State<'_, Desk>,
+    id: u64,
+    request: ScheduleRequest,
+) -> Result<MeetingView, Error> {
+    desk.update_meeting(id, &request).await
+}
+
+#[tauri::command]
+pub async fn delete_meeting(desk: State<'_, Desk>, id: u64) -> Result<(), Error> {
+    desk.delete_meeting(id).await
+}
+
+#[tauri::command]
+pub async fn copy_personal_link(
+    desk: State<'_, Desk>,
+    clipboard: State<'_, Clipboard>,
+) -> Result<String, Error> {
+    let link = desk.personal_link().await?;
+    clipboard.copy(&link).map(|()| link)
+}
+
+#[tauri::command]
+pub async fn copy_join_link(
+    desk: State<'_, Desk>,
+    clipboard: State<'_, Clipboard>,
+) -> Result<String, Error> {
+    let link = desk.join_link().await?;
+    clipboard.copy(&link).map(|()| link)
+}
+
+#[tauri::command]
+pub async fn copy_invitation(
+    desk: State<'_, Desk>,
+    clipboard: State<'_, Clipboard>,
+    meeting: Option<u64>,
+) -> Result<String, Error> {
+    let invitation = desk.invitation(meeting).await?;
+    clipboard.copy(&invitation).map(|()| invitation)
+}
+
+#[tauri::command]
+pub async fn email_invitation<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+) -> Result<(), Error> {
+    let mailto = desk.invitation_email().await?;
+    crate::open(&app, &mailto)
+}
+
+#[tauri::command]
+pub async fn set_room_options(
+    desk: State<'_, Desk>,
+    waiting_room: Option<bool>,
+    passcode: Option<bool>,
+) -> Result<PersonalRoomView, Error> {
+    desk.set_room_options(waiting_room, passcode).await
+}
+
+#[tauri::command]
+pub fn preferences(desk: State<'_, Desk>) -> Preferences {
+    desk.preferences()
+}
+
+#[tauri::command]
+pub fn set_preferences<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    preferences: Preferences,
+) -> Result<Preferences, Error> {
+    crate::set_start_at_login(&app, preferences.start_at_login);
+    desk.set_preferences(preferences)
 }

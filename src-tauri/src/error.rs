@@ -1,6 +1,7 @@
-//! The one error the UI sees: `{kind, message}`, so the UI branches on `kind`, never on text.
+//! The one error the UI sees: `{kind, message}` (plus `fields` for form problems), so the UI
+//! branches on `kind`, never on text.
 
-use serde::ser::SerializeStruct;
+use pmi_core::FieldProblem;
 use serde::{Serialize, Serializer};
 
 #[derive(Debug, thiserror::Error)]
@@ -9,39 +10,113 @@ pub enum Error {
     Zoom(#[from] zoom_api::Error),
     #[error(transparent)]
     Domain(#[from] pmi_core::Error),
+    /// Form fields to fix, each named as the dialog names it.
+    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" "))]
+    InvalidFields(Vec<FieldProblem>),
     #[error("The built-in account could not start: {0}")]
     LocalAccount(String),
     #[error("This account has no Personal Meeting ID: turn on “Enable Personal Meeting ID” in Zoom's settings.")]
     NoPmi,
+    #[error("This meeting has no start time, so it cannot go in a calendar.")]
+    NoStartTime,
+    #[error("Could not copy to the clipboard: {0}")]
+    Clipboard(String),
+    #[error("Could not open the link: {0}")]
+    Open(String),
+    #[error("Could not save a file: {0}")]
+    File(String),
 }
 
 impl Error {
+    pub fn file(err: std::io::Error) -> Self {
+        Error::File(err.to_string())
+    }
+
+    /// The service could not be reached at all (cached data may stand in).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::Zoom(zoom_api::Error::Unreachable(_)))
+    }
+
     /// A stable name for what the UI should do about it.
     pub fn kind(&self) -> &'static str {
         use zoom_api::Error as Z;
         match self {
             Error::Zoom(Z::SignInAgain(_) | Z::StateMismatch | Z::OAuth { .. }) => "sign_in_again",
-            Error::Zoom(Z::InvalidField { .. }) | Error::Domain(_) => "invalid_input",
+            Error::Zoom(Z::InvalidField { .. }) | Error::InvalidFields(_) => "invalid_fields",
+            Error::Domain(_) => "invalid_input",
             Error::Zoom(Z::NotFound(_)) => "not_found",
             Error::Zoom(Z::PmiNotDeletable) => "pmi_not_deletable",
             Error::Zoom(Z::MissingScopes(_)) => "missing_permission",
             Error::Zoom(Z::RateLimited { .. }) => "rate_limited",
             Error::Zoom(Z::Unreachable(_)) => "unreachable",
             Error::Zoom(Z::Unconfirmed(_)) => "unconfirmed",
-            Error::Zoom(Z::Api { .. } | Z::InvalidResponse(_) | Z::Config(_)) => "service",
-            Error::Zoom(Z::Domain(_)) => "service",
+            Error::Zoom(Z::Api { .. } | Z::InvalidResponse(_) | Z::Config(_) | Z::Domain(_)) => {
+                "service"
+            }
             Error::LocalAccount(_) => "local_account",
             Error::NoPmi => "no_pmi",
+            Error::NoStartTime => "invalid_input",
+            Error::Clipboard(_) => "clipboard",
+            Error::Open(_) => "open",
+            Error::File(_) => "file",
         }
+    }
+
+    /// Problems by field: ours, or the service's with its field names turned into the dialog's.
+    pub fn fields(&self) -> Vec<FieldProblem> {
+        match self {
+            Error::InvalidFields(problems) => problems.clone(),
+            Error::Zoom(zoom_api::Error::InvalidField {
+                field,
+                message,
+                errors,
+            }) => {
+                let mut problems: Vec<FieldProblem> = errors
+                    .iter()
+                    .map(|e| FieldProblem {
+                        field: dialog_field(&e.field).to_owned(),
+                        message: e.message.clone(),
+                    })
+                    .collect();
+                if problems.is_empty() {
+                    problems.push(FieldProblem {
+                        field: field
+                            .as_deref()
+                            .map(dialog_field)
+                            .unwrap_or("form")
+                            .to_owned(),
+                        message: message.clone(),
+                    });
+                }
+                problems
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Zoom's field names as the Schedule dialog names its fields.
+fn dialog_field(zoom: &str) -> &str {
+    match zoom {
+        "start_time" => "time",
+        "timezone" => "time_zone",
+        "password" => "passcode",
+        "duration" => "duration",
+        "topic" => "topic",
+        f if f.starts_with("recurrence") => "recurrence",
+        f if f.starts_with("settings.use_pmi") => "meeting_id",
+        _ => "form",
     }
 }
 
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Error", 2)?;
-        s.serialize_field("kind", self.kind())?;
-        s.serialize_field("message", &self.to_string())?;
-        s.end()
+        crate::views::ErrorBody {
+            kind: self.kind().to_owned(),
+            message: self.to_string(),
+            fields: self.fields(),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -58,5 +133,21 @@ mod tests {
             json["message"],
             "The Personal Meeting ID cannot be deleted."
         );
+        assert_eq!(json["fields"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn the_services_field_names_become_the_dialogs() {
+        let err = Error::from(zoom_api::Error::InvalidField {
+            field: Some("start_time".into()),
+            message: "bad".into(),
+            errors: vec![zoom_api::FieldError {
+                field: "timezone".into(),
+                message: "Unknown".into(),
+            }],
+        });
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["kind"], "invalid_fields");
+        assert_eq!(json["fields"][0]["field"], "time_zone");
     }
 }

@@ -1,33 +1,144 @@
-//! PMI Desk's desktop shell: wires the account, the commands and the window. No business rules
-//! live here; they are in `pmi-core`, and Zoom's API is in `zoom-api`.
+//! PMI Desk's desktop shell: wires the account, the commands, the tray and the window. No business
+//! rules live here; they are in `pmi-core`, and Zoom's API is in `zoom-api`.
 
+mod clipboard;
 mod commands;
+mod desk;
 mod error;
+mod notify;
 mod state;
+mod store;
+pub mod tray;
+pub mod views;
 
-use tauri::{Manager, Runtime};
+#[cfg(test)]
+mod tests;
 
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Manager, Runtime, WindowEvent};
+
+pub use clipboard::Clipboard;
+pub use desk::Desk;
 pub use error::Error;
 
-/// The app, generic over the runtime so tests can build it on `tauri::test::mock_builder()`.
-pub fn builder<R: Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .invoke_handler(tauri::generate_handler![commands::personal_room])
-        .setup(|app| {
-            let dir = state::data_dir(app.path().app_data_dir()?);
-            let account = tauri::async_runtime::block_on(state::Account::start_local(dir))?;
-            app.manage(account);
-            Ok(())
+/// The commands the UI may call; `build.rs` declares the same names for the capabilities.
+#[macro_export]
+macro_rules! app_commands {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::overview,
+            $crate::commands::personal_room,
+            $crate::commands::set_instant_pmi,
+            $crate::commands::new_meeting,
+            $crate::commands::start_meeting,
+            $crate::commands::start_personal_room,
+            $crate::commands::check_schedule,
+            $crate::commands::schedule_meeting,
+            $crate::commands::update_meeting,
+            $crate::commands::delete_meeting,
+            $crate::commands::copy_personal_link,
+            $crate::commands::copy_join_link,
+            $crate::commands::copy_invitation,
+            $crate::commands::email_invitation,
+            $crate::commands::set_room_options,
+            $crate::commands::preferences,
+            $crate::commands::set_preferences,
+        ]
+    };
+}
+
+/// Opens a link with the system's opener (browser, mail client, or the Zoom app).
+pub(crate) fn open<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Error> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| Error::Open(e.to_string()))
+}
+
+/// Turns "start at login" on or off, where the autostart plugin runs.
+pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) {
+    if let Some(manager) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {
+        let done = if on {
+            manager.enable()
+        } else {
+            manager.disable()
+        };
+        if let Err(err) = done {
+            tracing::warn!(%err, on, "could not change start at login");
+        }
+    }
+}
+
+/// Starts the account and puts what the commands need in the app's state.
+fn setup<R: Runtime>(
+    app: &AppHandle<R>,
+    data_dir: Option<PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = match data_dir {
+        Some(dir) => dir,
+        None => state::data_dir(app.path().app_data_dir()?),
+    };
+    let account = tauri::async_runtime::block_on(state::Account::start_local(&dir))?;
+    let calendar_dir = app
+        .path()
+        .download_dir()
+        .unwrap_or_else(|_| dir.join("calendar"));
+    app.manage(Desk::new(account, &dir, calendar_dir));
+    app.manage(Clipboard::default());
+    Ok(())
+}
+
+/// Desktop-only set-up (the tray), run after the account has started; tests pass one that does
+/// nothing.
+pub type DesktopSetup<R> = fn(&AppHandle<R>) -> Result<(), Box<dyn std::error::Error>>;
+
+/// The app on `base` (`tauri::Builder::default()`, or `tauri::test::mock_builder()` in tests),
+/// without the parts that need a desktop session (single instance, autostart; the tray comes
+/// through `desktop`). `data_dir` overrides the app's data folder. Tauri keeps one setup hook, so
+/// everything starts from here.
+pub fn app<R: Runtime>(
+    base: tauri::Builder<R>,
+    data_dir: Option<PathBuf>,
+    desktop: DesktopSetup<R>,
+) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_opener::init())
+        .invoke_handler(app_commands!())
+        .setup(move |app| {
+            setup(app.handle(), data_dir.clone())?;
+            desktop(app.handle())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps the app in the tray.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
 }
 
+/// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
+#[cfg(not(test))]
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    if let Err(err) = builder::<tauri::Wry>().run(tauri::generate_context!()) {
+    let app = app(tauri::Builder::default(), None, |app| {
+        Ok(tray::create(app)?)
+    })
+    // A second launch focuses the running one.
+    .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        tray::show_main(app)
+    }))
+    .plugin(tauri_plugin_autostart::init(
+        tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+        None,
+    ));
+    if let Err(err) = app.run(tauri::generate_context!()) {
         tracing::error!(%err, "PMI Desk stopped");
         std::process::exit(1);
     }

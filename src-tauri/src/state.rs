@@ -1,12 +1,13 @@
 //! The account the app talks to. By default it is the built-in local account: the sandbox service
-//! started inside the app on a loopback port, its data in the app's data folder.
+//! started inside the app on a loopback port, its data in the app's data folder. The port is kept
+//! between launches, so links copied yesterday still open today.
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
-use pmi_core::Profile;
 use rand::distr::{Alphanumeric, SampleString};
 use zoom_api::{ClientConfig, Credentials, SecretString, ZoomClient};
-use zoom_sandbox::{Config, Sandbox};
+use zoom_sandbox::{Config, Sandbox, StartError};
 
 use crate::error::Error;
 
@@ -17,22 +18,48 @@ pub fn data_dir(default: PathBuf) -> PathBuf {
         .unwrap_or(default)
 }
 
+/// The built-in account's folder inside the app's data folder.
+pub fn local_account_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("local-account")
+}
+
 pub struct Account {
     pub zoom: ZoomClient,
     /// Kept alive while the app runs; `None` for a real Zoom account.
-    _local: Option<Sandbox>,
+    local: Option<Sandbox>,
 }
 
 impl Account {
     /// Starts the built-in account. Its client secret is made fresh at each launch and lives only
-    /// in memory, so no secret is ever written to disk.
-    pub async fn start_local(data_dir: PathBuf) -> Result<Self, Error> {
-        let mut config = Config::new(data_dir.join("local-account"));
+    /// in memory, so no secret is ever written to disk. `PMI_DESK_LOCAL_FAULTS=1` turns on the
+    /// local service's fault route (for the end-to-end tests).
+    pub async fn start_local(data_dir: &Path) -> Result<Self, Error> {
+        let dir = local_account_dir(data_dir);
+        let port_file = dir.join("port");
+        let mut config = Config::new(&dir);
         config.client_secret = Alphanumeric.sample_string(&mut rand::rng(), 40);
         config.timezone = local_time_zone();
-        let sandbox = Sandbox::start(config)
-            .await
-            .map_err(|e| Error::LocalAccount(e.to_string()))?;
+        config.enable_faults = std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1");
+        let remembered = std::fs::read_to_string(&port_file)
+            .ok()
+            .and_then(|p| p.trim().parse::<u16>().ok());
+        if let Some(port) = remembered {
+            config.listen = SocketAddr::from(([127, 0, 0, 1], port));
+        }
+        let sandbox = match Sandbox::start(config.clone()).await {
+            Ok(sandbox) => sandbox,
+            // The port is taken now: take another one, and remember it.
+            Err(StartError::Listen { .. }) if remembered.is_some() => {
+                config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+                Sandbox::start(config)
+                    .await
+                    .map_err(|e| Error::LocalAccount(e.to_string()))?
+            }
+            Err(e) => return Err(Error::LocalAccount(e.to_string())),
+        };
+        if remembered != Some(sandbox.addr().port()) {
+            std::fs::write(&port_file, sandbox.addr().port().to_string()).map_err(Error::file)?;
+        }
         let client_config = ClientConfig::local(sandbox.base_url())?;
         let http = client_config.http_client()?;
         let c = sandbox.config();
@@ -48,12 +75,13 @@ impl Account {
         tracing::info!(base = sandbox.base_url(), "built-in local account started");
         Ok(Self {
             zoom,
-            _local: Some(sandbox),
+            local: Some(sandbox),
         })
     }
 
-    pub async fn profile(&self) -> Result<Profile, Error> {
-        Ok(self.zoom.me().await?)
+    /// The built-in service's address, when the account is the built-in one.
+    pub fn local_base_url(&self) -> Option<&str> {
+        self.local.as_ref().map(Sandbox::base_url)
     }
 }
 

@@ -18,7 +18,7 @@ async fn the_window_opens_on_the_built_in_account_and_shows_the_pmi() -> anyhow:
     let data = tempfile::tempdir()?;
     let app = App::launch_on(data.path()).await?;
     assert_eq!(app.client.title().await?, "PMI Desk");
-    let heading = app.text_of(".personal-room h2").await?;
+    let heading = app.text_of(".room h2").await?;
     assert_eq!(heading, "Personal Meeting ID (PMI)");
     let pmi = app.text_of("[data-testid=pmi]").await?;
     assert!(looks_like_a_pmi(&pmi), "PMI shown as {pmi:?}");
@@ -27,7 +27,6 @@ async fn the_window_opens_on_the_built_in_account_and_shows_the_pmi() -> anyhow:
         link.starts_with("http://127.0.0.1:") && link.ends_with("/my/local.user"),
         "{link}"
     );
-    app.screenshot("window-foundation").await?;
 
     // The PMI is chosen once and kept: a second launch on the same data shows the same number.
     app.quit().await?;

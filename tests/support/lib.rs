@@ -78,6 +78,21 @@ impl App {
         }
         let port = free_port()?;
         let native_port = free_port()?;
+        // xdg-open hands links to $BROWSER outside a desktop environment: record them instead.
+        let opened = data_dir.join("opened-links.txt");
+        let browser = data_dir.join("record-link.sh");
+        std::fs::create_dir_all(data_dir)?;
+        std::fs::write(
+            &browser,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                opened.display()
+            ),
+        )?;
+        std::fs::set_permissions(
+            &browser,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )?;
         let driver = Command::new(tauri_driver())
             .args([
                 "--port",
@@ -86,6 +101,9 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("PMI_DESK_DATA_DIR", data_dir)
+            .env("PMI_DESK_LOCAL_FAULTS", "1")
+            .env("BROWSER", &browser)
+            .env_remove("XDG_CURRENT_DESKTOP")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -128,6 +146,130 @@ impl App {
         Ok(element.text().await?)
     }
 
+    pub async fn find(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no element matches {css}"))
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("clicking {css}"))?;
+        Ok(())
+    }
+
+    /// Types into a text field, replacing what was there, as a person would.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let field = self.find(css).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Sets a native date, time or select control (their pickers cannot be typed into through
+    /// WebDriver) and fires `input` and `change`, as choosing a value does.
+    pub async fn choose(&self, id: &str, value: &str) -> Result<()> {
+        self.find(&format!("#{id}")).await?;
+        self.client
+            .execute(
+                "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+                 el.dispatchEvent(new Event('input', {bubbles: true})); \
+                 el.dispatchEvent(new Event('change', {bubbles: true})); return el.value;",
+                vec![id.into(), value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
+        Ok(self.find(css).await?.attr(name).await?)
+    }
+
+    pub async fn value_of(&self, css: &str) -> Result<String> {
+        Ok(self
+            .find(css)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Waits until the element's text satisfies `ok`, returning it.
+    pub async fn wait_for_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if ok(&text) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("{css} never showed the expected text; last: {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many elements match `css` now.
+    pub async fn count(&self, css: &str) -> Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
+    }
+
+    /// Waits until `count(css) == n`.
+    pub async fn wait_for_count(&self, css: &str, n: usize) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.count(css).await? != n {
+            if Instant::now() > deadline {
+                bail!("expected {n} of {css}, found {}", self.count(css).await?);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    /// The links the app asked the system to open, in order.
+    pub fn opened_links(&self) -> Vec<String> {
+        std::fs::read_to_string(self.data_dir.join("opened-links.txt"))
+            .map(|t| t.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    /// The built-in account's service, where the test can arm faults.
+    pub fn local_service(&self) -> Result<String> {
+        let port = std::fs::read_to_string(self.data_dir.join("local-account/port"))?;
+        Ok(format!("http://127.0.0.1:{}", port.trim()))
+    }
+
+    /// Arms a fault on the built-in service (`PMI_DESK_LOCAL_FAULTS=1` is set for the app).
+    pub async fn arm_fault(&self, fault: serde_json::Value) -> Result<()> {
+        let status = reqwest::Client::new()
+            .post(format!("{}/_sandbox/faults", self.local_service()?))
+            .json(&fault)
+            .send()
+            .await?
+            .status();
+        if status != 204 {
+            bail!("arming the fault failed: {status}");
+        }
+        Ok(())
+    }
+
+    pub async fn clear_faults(&self) -> Result<()> {
+        reqwest::Client::new()
+            .delete(format!("{}/_sandbox/faults", self.local_service()?))
+            .send()
+            .await?;
+        Ok(())
+    }
+
     /// Saves a PNG of the window to `docs/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let png = self.client.screenshot().await?;
@@ -152,4 +294,53 @@ impl Drop for App {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// The system clipboard's text, read from outside the app as another program would.
+pub fn clipboard_text() -> Result<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .context("running xclip")?;
+    if !out.status.success() {
+        bail!("xclip failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// Locks settings on the built-in account of `data_dir` through the admin API, as an account
+/// admin would, before the app starts on that folder.
+pub async fn lock_on_account(data_dir: &Path, locks: serde_json::Value) -> Result<()> {
+    let config = zoom_sandbox::Config::new(data_dir.join("local-account"));
+    let sandbox = zoom_sandbox::Sandbox::start(config).await?;
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/oauth/token", sandbox.base_url()))
+        .basic_auth(
+            zoom_sandbox::DEFAULT_CLIENT_ID,
+            Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
+        )
+        .form(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let status = http
+        .patch(format!(
+            "{}/v2/accounts/me/lock_settings",
+            sandbox.base_url()
+        ))
+        .bearer_auth(token["access_token"].as_str().unwrap_or_default())
+        .json(&locks)
+        .send()
+        .await?
+        .status();
+    sandbox.stop().await;
+    if status != 204 {
+        bail!("locking failed: {status}");
+    }
+    Ok(())
 }

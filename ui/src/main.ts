@@ -1,10 +1,10 @@
-import { mountPersonalRoom } from "./personal-room";
+import { App } from "./app";
+import { backend } from "./backend";
 
 const root = document.getElementById("app");
 if (root) {
-  const header = document.createElement("h1");
-  header.textContent = "PMI Desk";
-  const body = document.createElement("div");
-  root.replaceChildren(header, body);
-  void mountPersonalRoom(body);
+  const app = new App(root, backend);
+  document.addEventListener("pmi-desk:status", (e) => app.say(String((e as CustomEvent).detail)));
+  void backend.onOpenSchedule(() => app.openSchedule());
+  void app.load();
 }

@@ -3,14 +3,17 @@
 //! too close together. Everything here is pure and tested without a network or a window.
 
 mod account;
+mod calendar;
 mod error;
 mod ids;
 mod invitation;
 mod links;
 mod meeting;
 mod schedule;
+mod schedule_request;
 
 pub use account::{Meeting, MeetingStatus, PmiPasscodeRequirement, PmiSettings, Profile};
+pub use calendar::ics_event;
 pub use error::{Error, PmiRule};
 pub use ids::{MeetingId, Pmi, VanityName};
 pub use invitation::{Invitation, InvitationSubject};
@@ -19,3 +22,6 @@ pub use meeting::{
     MeetingKind, PasscodeRules, Recurrence, RecurrenceEnd, RecurrenceUnit, PASSCODE_MAX_LENGTH,
 };
 pub use schedule::{check_pmi_schedule, PmiSlot, ScheduleWarning, ScheduleWarningKind};
+pub use schedule_request::{
+    FieldProblem, ScheduleRequest, ValidSchedule, DURATION_MAX_MINUTES, TOPIC_MAX_CHARS,
+};

@@ -162,6 +162,7 @@ mod tests {
 
 /// How a recurring meeting repeats (`recurrence` in Zoom's meeting object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Recurrence {
     pub every: RecurrenceUnit,
     /// Every N days, weeks or months.
@@ -174,6 +175,7 @@ pub struct Recurrence {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum RecurrenceUnit {
     Day,
@@ -201,6 +203,7 @@ impl RecurrenceUnit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum RecurrenceEnd {
     /// After this many occurrences (Zoom allows up to 60).

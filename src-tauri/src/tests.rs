@@ -1,0 +1,376 @@
+//! The commands through Tauri's IPC (`tauri::test`), and the tray's actions called directly, on
+//! the real built-in account (its service on loopback, its SQLite file in a temporary folder).
+//! Clipboard tests need an X display: `make test` runs them under Xvfb.
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Listener, Manager, WebviewWindow};
+
+use crate::tray::{perform, TrayAction};
+use crate::Clipboard;
+
+static RECORDER: Once = Once::new();
+
+/// Where `xdg-open` (through $BROWSER) records the links the app opens, for every test.
+fn opened_links_file() -> PathBuf {
+    std::env::temp_dir().join(format!("pmi-desk-ipc-opened-{}.txt", std::process::id()))
+}
+
+fn record_opened_links() {
+    RECORDER.call_once(|| {
+        let script =
+            std::env::temp_dir().join(format!("pmi-desk-ipc-browser-{}.sh", std::process::id()));
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                opened_links_file().display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        // Set once, before any test starts a thread that reads the environment.
+        std::env::set_var("BROWSER", &script);
+        std::env::remove_var("XDG_CURRENT_DESKTOP");
+        std::env::set_var("PMI_DESK_LOCAL_FAULTS", "1");
+    });
+}
+
+fn opened_links() -> Vec<String> {
+    std::fs::read_to_string(opened_links_file())
+        .map(|t| t.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+struct TestApp {
+    app: tauri::App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+    dir: tempfile::TempDir,
+}
+
+fn start() -> TestApp {
+    record_opened_links();
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::app(mock_builder(), Some(dir.path().to_path_buf()), |_| Ok(()))
+        .build(tauri::generate_context!())
+        .unwrap();
+    // Tauri runs the setup hook when the event loop starts, which these tests never do: run the
+    // same set-up here.
+    crate::setup(app.handle(), Some(dir.path().to_path_buf())).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp { app, webview, dir }
+}
+
+impl TestApp {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn local_service(&self) -> String {
+        local_service(self.dir.path())
+    }
+}
+
+fn local_service(dir: &Path) -> String {
+    let port = std::fs::read_to_string(dir.join("local-account/port")).unwrap();
+    format!("http://127.0.0.1:{}", port.trim())
+}
+
+fn schedule_request(topic: &str, date: &str, time: &str, minutes: u32, use_pmi: bool) -> Value {
+    json!({
+        "topic": topic, "date": date, "time": time, "duration_minutes": minutes,
+        "time_zone": "UTC", "recurrence": null, "use_pmi": use_pmi, "passcode": null,
+        "waiting_room": true, "host_video": true, "participant_video": false
+    })
+}
+
+fn tomorrow() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[test]
+fn the_overview_shows_the_personal_room_and_no_meetings_on_a_fresh_account() {
+    let t = start();
+    let o = t.ok("overview", json!({}));
+    let pmi = o["room"]["pmi"].as_u64().unwrap();
+    assert!(pmi_core::Pmi::choose(&pmi.to_string()).is_ok());
+    assert_eq!(
+        o["room"]["pmi_formatted"],
+        pmi_core::Pmi::new(pmi).unwrap().formatted()
+    );
+    assert!(o["room"]["personal_link"]
+        .as_str()
+        .unwrap()
+        .ends_with("/my/local.user"));
+    assert!(o["room"]["invitation"]
+        .as_str()
+        .unwrap()
+        .contains("Meeting ID:"));
+    assert_eq!(o["meetings"], json!([]));
+    assert_eq!(o["instant_pmi"], json!({"checked": false, "locked": false}));
+}
+
+#[test]
+fn use_my_pmi_is_written_and_read_back() {
+    let t = start();
+    assert_eq!(
+        t.ok("set_instant_pmi", json!({"checked": true})),
+        json!({"checked": true, "locked": false})
+    );
+    assert_eq!(t.ok("overview", json!({}))["instant_pmi"]["checked"], true);
+    let started = t.ok("new_meeting", json!({}));
+    let pmi = t.ok("overview", json!({}))["room"]["pmi_formatted"].clone();
+    assert_eq!(started["meeting"]["join_number_formatted"], pmi);
+    let digits = pmi.as_str().unwrap().replace(' ', "");
+    assert!(started["opened"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("/s/{digits}")));
+}
+
+#[test]
+fn a_bad_schedule_names_its_fields_and_creates_nothing() {
+    let t = start();
+    let err = t.invoke("schedule_meeting", json!({"request": schedule_request(" ", &tomorrow(), "25:00", 0, false), "calendarFile": false})).unwrap_err();
+    assert_eq!(err["kind"], "invalid_fields");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["topic", "duration", "time"]);
+    assert_eq!(t.ok("overview", json!({}))["meetings"], json!([]));
+}
+
+#[test]
+fn scheduling_on_the_pmi_gives_an_omn_link_and_a_neighbour_gets_a_warning() {
+    let t = start();
+    let scheduled = t.ok("schedule_meeting", json!({"request": schedule_request("Design review", &tomorrow(), "10:00", 60, true), "calendarFile": true}));
+    let m = &scheduled["meeting"];
+    assert_eq!(m["on_pmi"], true);
+    assert!(m["join_link"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("omn={}", m["id"])));
+    let ics = std::fs::read_to_string(scheduled["calendar_file"].as_str().unwrap()).unwrap();
+    assert!(ics.contains("SUMMARY:Design review") && ics.contains("BEGIN:VEVENT"));
+
+    let warnings = t.ok("check_schedule", json!({"request": schedule_request("1:1", &tomorrow(), "11:05", 30, true), "editing": null}));
+    assert_eq!(warnings[0]["kind"], "back_to_back");
+    assert_eq!(warnings[0]["other_topic"], "Design review");
+    let none = t.ok("check_schedule", json!({"request": schedule_request("1:1", &tomorrow(), "11:05", 30, false), "editing": null}));
+    assert_eq!(none, json!([]), "a meeting with its own ID shares no room");
+    let editing_itself = t.ok("check_schedule", json!({"request": schedule_request("Design review", &tomorrow(), "10:15", 60, true), "editing": m["id"]}));
+    assert_eq!(editing_itself, json!([]));
+}
+
+#[test]
+fn edit_and_delete_a_meeting() {
+    let t = start();
+    let m = t.ok("schedule_meeting", json!({"request": schedule_request("Plan", &tomorrow(), "09:00", 30, false), "calendarFile": false}))["meeting"].clone();
+    let edited = t.ok("update_meeting", json!({"id": m["id"], "request": schedule_request("Plan B", &tomorrow(), "09:30", 45, false)}));
+    assert_eq!(
+        (
+            edited["topic"].as_str(),
+            edited["duration_minutes"].as_u64()
+        ),
+        (Some("Plan B"), Some(45))
+    );
+    t.ok("delete_meeting", json!({"id": m["id"]}));
+    assert_eq!(t.ok("overview", json!({}))["meetings"], json!([]));
+    let err = t
+        .invoke("delete_meeting", json!({"id": m["id"]}))
+        .unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+}
+
+#[test]
+fn the_room_switches_are_written_and_read_back() {
+    let t = start();
+    let room = t.ok(
+        "set_room_options",
+        json!({"waitingRoom": true, "passcode": null}),
+    );
+    assert_eq!(room["waiting_room"], true);
+    let room = t.ok(
+        "set_room_options",
+        json!({"waitingRoom": null, "passcode": false}),
+    );
+    assert_eq!(room["passcode"], Value::Null);
+    assert!(!room["invitation"].as_str().unwrap().contains("Passcode"));
+    let room = t.ok(
+        "set_room_options",
+        json!({"waitingRoom": null, "passcode": true}),
+    );
+    assert!(room["passcode"].as_str().is_some_and(|p| p.len() >= 6));
+}
+
+#[test]
+fn preferences_are_kept_and_checked() {
+    let t = start();
+    let mut prefs = t.ok("preferences", json!({}));
+    assert_eq!(prefs["open_in"], "browser");
+    prefs["back_to_back_minutes"] = json!(30);
+    prefs["open_in"] = json!("zoom_app");
+    t.ok("set_preferences", json!({"preferences": prefs}));
+    assert_eq!(t.ok("preferences", json!({}))["back_to_back_minutes"], 30);
+    let started = t.ok("new_meeting", json!({}));
+    assert!(started["opened"]
+        .as_str()
+        .unwrap()
+        .starts_with("zoommtg://zoom.us/start?confno="));
+    prefs["back_to_back_minutes"] = json!(999);
+    let err = t
+        .invoke("set_preferences", json!({"preferences": prefs}))
+        .unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "back_to_back_minutes");
+}
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    tauri::async_runtime::block_on(f)
+}
+
+#[test]
+fn tray_actions_copy_start_and_answer_from_the_cache_when_the_service_is_down() {
+    let t = start();
+    let handle = t.app.handle().clone();
+    let room = t.ok("overview", json!({}))["room"].clone();
+
+    let done = block(perform(&handle, TrayAction::CopyPersonalLink))
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.summary, "Personal link copied");
+    let clipboard = handle.state::<Clipboard>();
+    assert_eq!(
+        clipboard.read().unwrap(),
+        room["personal_link"].as_str().unwrap()
+    );
+    block(perform(&handle, TrayAction::CopyInvitation)).unwrap();
+    assert_eq!(
+        clipboard.read().unwrap(),
+        room["invitation"].as_str().unwrap()
+    );
+
+    // The service stops answering every API call: the tray still starts and copies at once.
+    assert!(arm_outage(&t.local_service()), "armed the outage");
+    let done = block(perform(&handle, TrayAction::StartRoom))
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.summary, "Personal room started");
+    let digits = room["pmi"].to_string();
+    assert!(
+        opened_links()
+            .iter()
+            .any(|l| l.contains(&format!("/s/{digits}"))),
+        "{:?}",
+        opened_links()
+    );
+    block(perform(&handle, TrayAction::CopyPersonalLink)).unwrap();
+    assert_eq!(
+        clipboard.read().unwrap(),
+        room["personal_link"].as_str().unwrap()
+    );
+    let offline = t.ok("personal_room", json!({}));
+    assert_eq!(
+        offline["offline"], true,
+        "the room is shown from the cache, marked offline"
+    );
+}
+
+#[test]
+fn the_tray_starts_the_next_meeting_today_or_says_there_is_none() {
+    let t = start();
+    let handle = t.app.handle().clone();
+    let done = block(perform(&handle, TrayAction::NextMeeting))
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.summary, "No more meetings today");
+    let now = chrono::Local::now() + chrono::Duration::minutes(2);
+    if now.date_naive() != chrono::Local::now().date_naive() {
+        return; // Too close to midnight for a meeting later today.
+    }
+    let request = json!({
+        "topic": "Standup", "date": now.format("%Y-%m-%d").to_string(), "time": now.format("%H:%M").to_string(),
+        "duration_minutes": 15, "time_zone": local_zone(), "recurrence": null, "use_pmi": false,
+        "passcode": null, "waiting_room": false, "host_video": true, "participant_video": false
+    });
+    t.ok(
+        "schedule_meeting",
+        json!({"request": request, "calendarFile": false}),
+    );
+    let done = block(perform(&handle, TrayAction::NextMeeting))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (done.summary.as_str(), done.body.as_str()),
+        ("Meeting started", "Standup")
+    );
+}
+
+fn local_zone() -> String {
+    std::fs::read_link("/etc/localtime")
+        .ok()
+        .and_then(|p| {
+            p.to_string_lossy()
+                .split("zoneinfo/")
+                .nth(1)
+                .map(str::to_owned)
+        })
+        .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| "UTC".into())
+}
+
+#[test]
+fn the_tray_schedule_item_asks_the_window_to_open_the_dialog() {
+    let t = start();
+    let (tx, rx) = std::sync::mpsc::channel();
+    t.app.listen("open-schedule", move |_| {
+        let _ = tx.send(());
+    });
+    assert_eq!(
+        block(perform(t.app.handle(), TrayAction::Schedule)).unwrap(),
+        None
+    );
+    rx.recv_timeout(std::time::Duration::from_secs(5))
+        .expect("open-schedule was emitted");
+}
+
+/// Arms an outage on every API call of the built-in service.
+fn arm_outage(base: &str) -> bool {
+    let base = base.to_owned();
+    tauri::async_runtime::block_on(async move {
+        reqwest::Client::new()
+            .post(format!("{base}/_sandbox/faults"))
+            .json(&json!({"route": "* /v2/*", "kind": "status", "status": 503, "count": 1000}))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 204)
+    })
+}

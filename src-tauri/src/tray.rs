@@ -1,0 +1,261 @@
+//! The system tray: start the personal room in one click, copy its link or invitation, start or
+//! schedule a meeting, start the next meeting today. Each action confirms with a notification.
+//! The menu is an enum that converts to and from `MenuId`. The icon is not built in tests; the
+//! actions are tested directly through `perform`.
+
+use tauri::menu::{MenuId, MenuItem};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+use crate::clipboard::Clipboard;
+use crate::desk::Desk;
+use crate::error::Error;
+use crate::views::MeetingView;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrayAction {
+    StartRoom,
+    CopyPersonalLink,
+    CopyInvitation,
+    NewMeeting,
+    Schedule,
+    NextMeeting,
+    Open,
+    Quit,
+}
+
+impl TrayAction {
+    pub const ALL: [TrayAction; 8] = [
+        TrayAction::StartRoom,
+        TrayAction::CopyPersonalLink,
+        TrayAction::CopyInvitation,
+        TrayAction::NewMeeting,
+        TrayAction::Schedule,
+        TrayAction::NextMeeting,
+        TrayAction::Open,
+        TrayAction::Quit,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            TrayAction::StartRoom => "start-room",
+            TrayAction::CopyPersonalLink => "copy-personal-link",
+            TrayAction::CopyInvitation => "copy-invitation",
+            TrayAction::NewMeeting => "new-meeting",
+            TrayAction::Schedule => "schedule",
+            TrayAction::NextMeeting => "next-meeting",
+            TrayAction::Open => "open",
+            TrayAction::Quit => "quit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TrayAction::StartRoom => "Start my personal room",
+            TrayAction::CopyPersonalLink => "Copy personal link",
+            TrayAction::CopyInvitation => "Copy invitation",
+            TrayAction::NewMeeting => "New meeting",
+            TrayAction::Schedule => "Schedule…",
+            TrayAction::NextMeeting => "No more meetings today",
+            TrayAction::Open => "Open PMI Desk",
+            TrayAction::Quit => "Quit",
+        }
+    }
+}
+
+impl From<TrayAction> for MenuId {
+    fn from(action: TrayAction) -> MenuId {
+        MenuId::new(action.id())
+    }
+}
+
+impl TryFrom<&MenuId> for TrayAction {
+    type Error = ();
+    fn try_from(id: &MenuId) -> Result<Self, ()> {
+        TrayAction::ALL
+            .into_iter()
+            .find(|a| a.id() == id.as_ref())
+            .ok_or(())
+    }
+}
+
+/// What a notification says after an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub summary: String,
+    pub body: String,
+}
+
+fn confirmation(summary: &str, body: impl Into<String>) -> Option<Confirmation> {
+    Some(Confirmation {
+        summary: summary.to_owned(),
+        body: body.into(),
+    })
+}
+
+/// Shows and focuses the main window.
+pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Does what a menu item says; returns what to confirm.
+pub async fn perform<R: Runtime>(
+    app: &AppHandle<R>,
+    action: TrayAction,
+) -> Result<Option<Confirmation>, Error> {
+    let desk = app.state::<Desk>();
+    let clipboard = app.state::<Clipboard>();
+    match action {
+        TrayAction::StartRoom => {
+            let link = desk.personal_room_start_link().await?;
+            crate::open(app, &link)?;
+            let pmi = desk
+                .cached_room()
+                .map(|r| r.pmi_formatted)
+                .unwrap_or_default();
+            Ok(confirmation(
+                "Personal room started",
+                format!("Personal Meeting ID {pmi}"),
+            ))
+        }
+        TrayAction::CopyPersonalLink => {
+            let link = desk.personal_link().await?;
+            clipboard.copy(&link)?;
+            Ok(confirmation("Personal link copied", link))
+        }
+        TrayAction::CopyInvitation => {
+            let invitation = desk.invitation(None).await?;
+            clipboard.copy(&invitation)?;
+            Ok(confirmation(
+                "Invitation copied",
+                "Paste it into an email or a chat.",
+            ))
+        }
+        TrayAction::NewMeeting => {
+            let started = desk.new_meeting().await?;
+            crate::open(app, &started.opened)?;
+            Ok(confirmation(
+                "Meeting started",
+                format!("Meeting ID {}", started.meeting.join_number_formatted),
+            ))
+        }
+        TrayAction::Schedule => {
+            show_main(app);
+            app.emit("open-schedule", ())
+                .map_err(|e| Error::Open(e.to_string()))?;
+            Ok(None)
+        }
+        TrayAction::NextMeeting => match desk.next_meeting_today().await? {
+            Some(next) => {
+                let started = desk.start_meeting(next.id).await?;
+                crate::open(app, &started.opened)?;
+                Ok(confirmation("Meeting started", next.topic))
+            }
+            None => Ok(confirmation("No more meetings today", "")),
+        },
+        TrayAction::Open => {
+            show_main(app);
+            Ok(None)
+        }
+        TrayAction::Quit => {
+            app.exit(0);
+            Ok(None)
+        }
+    }
+}
+
+/// The "next meeting today" item, kept to update its label.
+pub struct NextItem<R: Runtime>(pub MenuItem<R>);
+
+/// "Start: Weekly 1:1 at 09:30", or disabled when there is none left today.
+pub fn next_label(next: Option<&MeetingView>) -> (String, bool) {
+    match next {
+        Some(m) => {
+            let at = m
+                .start
+                .as_deref()
+                .and_then(crate::desk::local_time)
+                .unwrap_or_default();
+            (format!("Start: {} at {at}", m.topic), true)
+        }
+        None => (TrayAction::NextMeeting.label().to_owned(), false),
+    }
+}
+
+/// Updates the next-meeting item, if the tray exists.
+pub fn show_next<R: Runtime>(app: &AppHandle<R>, next: Option<&MeetingView>) {
+    if let Some(item) = app.try_state::<NextItem<R>>() {
+        let (label, enabled) = next_label(next);
+        let _ = item.0.set_text(label);
+        let _ = item.0.set_enabled(enabled);
+    }
+}
+
+/// Builds the tray icon and its menu.
+#[cfg(not(test))]
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    use tauri::menu::{Menu, PredefinedMenuItem};
+    use tauri::tray::TrayIconBuilder;
+
+    let item = |a: TrayAction| MenuItem::with_id(app, a, a.label(), true, None::<&str>);
+    let next = MenuItem::with_id(
+        app,
+        TrayAction::NextMeeting,
+        TrayAction::NextMeeting.label(),
+        false,
+        None::<&str>,
+    )?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &item(TrayAction::StartRoom)?,
+            &item(TrayAction::CopyPersonalLink)?,
+            &item(TrayAction::CopyInvitation)?,
+            &PredefinedMenuItem::separator(app)?,
+            &item(TrayAction::NewMeeting)?,
+            &item(TrayAction::Schedule)?,
+            &next,
+            &PredefinedMenuItem::separator(app)?,
+            &item(TrayAction::Open)?,
+            &item(TrayAction::Quit)?,
+        ],
+    )?;
+    app.manage(NextItem(next));
+    let mut builder = TrayIconBuilder::with_id("main")
+        .tooltip("PMI Desk")
+        .menu(&menu)
+        .on_menu_event(|app, event| {
+            let Ok(action) = TrayAction::try_from(event.id()) else {
+                return;
+            };
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                match perform(&app, action).await {
+                    Ok(Some(done)) => crate::notify::confirm(&done.summary, &done.body),
+                    Ok(None) => {}
+                    Err(err) => crate::notify::confirm("PMI Desk", &err.to_string()),
+                }
+            });
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_round_trips_through_its_menu_id() {
+        for action in TrayAction::ALL {
+            assert_eq!(TrayAction::try_from(&MenuId::from(action)), Ok(action));
+        }
+        assert!(TrayAction::try_from(&MenuId::new("nope")).is_err());
+    }
+}

@@ -1,0 +1,309 @@
+//! The Meetings tab, New Meeting with "Use my PMI", the Schedule dialog and the Personal Meeting
+//! ID window, driven through WebDriver on the real window against the built-in account with a
+//! fresh data folder. Run one at a time: each test owns its app and the display's clipboard.
+
+// A test fails by panicking, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use pmi_desk_e2e::{clipboard_text, lock_on_account, App};
+
+/// Tomorrow's date, `yyyy-mm-dd`, in local time.
+fn tomorrow() -> String {
+    let out = std::process::Command::new("date")
+        .args(["-d", "tomorrow", "+%Y-%m-%d"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+async fn pmi_of(app: &App) -> String {
+    app.wait_for_text("[data-testid=pmi]", |t| t.len() == 12)
+        .await
+        .unwrap()
+}
+
+/// Opens Schedule and fills the form for tomorrow at `time`.
+async fn fill_schedule(
+    app: &App,
+    topic: &str,
+    time: &str,
+    minutes: &str,
+    on_pmi: bool,
+) -> anyhow::Result<()> {
+    app.click("#schedule").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    app.type_into("#s-topic", topic).await?;
+    app.choose("s-date", &tomorrow()).await?;
+    app.choose("s-time", time).await?;
+    app.choose("s-duration-hours", "0").await?;
+    app.choose("s-duration", minutes).await?;
+    app.click(if on_pmi { "#s-use-pmi" } else { "#s-auto-id" })
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn new_meeting_uses_the_pmi_when_checked_and_the_choice_survives_a_restart(
+) -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let pmi = pmi_of(&app).await;
+
+    app.click("#new-meeting-menu").await?;
+    let item = "#use-pmi";
+    assert_eq!(
+        app.attr(item, "aria-checked").await?.as_deref(),
+        Some("false")
+    );
+    assert!(
+        app.text_of(item).await?.contains(&pmi),
+        "the check item shows the PMI"
+    );
+    app.screenshot("new-meeting-dropdown").await?;
+    app.click(item).await?;
+    app.wait_for_text("[data-testid=status]", |t| {
+        t.contains("will use your Personal Meeting ID")
+    })
+    .await?;
+    assert_eq!(
+        app.attr(item, "aria-checked").await?.as_deref(),
+        Some("true")
+    );
+
+    app.click("#new-meeting").await?;
+    let status = app
+        .wait_for_text("[data-testid=status]", |t| {
+            t.starts_with("Started a new meeting")
+        })
+        .await?;
+    assert!(status.contains(&format!("Meeting ID {pmi}")), "{status}");
+    let digits = pmi.replace(' ', "");
+    let opened = app.opened_links();
+    assert!(
+        opened.iter().any(|l| l.contains(&format!("/s/{digits}"))),
+        "the start link was opened: {opened:?}"
+    );
+    app.quit().await?;
+
+    let again = App::launch_on(data.path()).await?;
+    pmi_of(&again).await;
+    again.click("#new-meeting-menu").await?;
+    assert_eq!(
+        again.attr("#use-pmi", "aria-checked").await?.as_deref(),
+        Some("true")
+    );
+    // Unchecked, New Meeting gets its own ID.
+    again.click("#use-pmi").await?;
+    again
+        .wait_for_text("[data-testid=status]", |t| t.contains("new meeting ID"))
+        .await?;
+    again.click("#new-meeting").await?;
+    let status = again
+        .wait_for_text("[data-testid=status]", |t| {
+            t.starts_with("Started a new meeting")
+        })
+        .await?;
+    assert!(!status.contains(&pmi), "{status}");
+    again.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_setting_locked_by_the_admin_shows_its_real_value_disabled() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    lock_on_account(
+        data.path(),
+        serde_json::json!({"schedule_meeting": {"use_pmi_for_instant_meetings": true}}),
+    )
+    .await?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    app.click("#new-meeting-menu").await?;
+    assert_eq!(
+        app.attr("#use-pmi", "aria-disabled").await?.as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        app.text_of("[data-testid=use-pmi-locked]").await?,
+        "Locked by your account admin"
+    );
+    app.click("#use-pmi").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.attr("#use-pmi", "aria-checked").await?.as_deref(),
+        Some("false"),
+        "clicking changes nothing"
+    );
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn scheduling_on_the_pmi_lists_it_with_omn_and_warns_about_back_to_back() -> anyhow::Result<()>
+{
+    let app = App::launch_fresh().await?;
+    let pmi = pmi_of(&app).await;
+    fill_schedule(&app, "Design review", "10:00", "30", true).await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    let link = app
+        .text_of("[data-testid=meeting] [data-testid=join-link]")
+        .await?;
+    assert!(
+        link.contains(&format!("/j/{}", pmi.replace(' ', ""))) && link.contains("omn="),
+        "{link}"
+    );
+    assert_eq!(
+        app.text_of("[data-testid=meeting] [data-testid=pmi-badge]")
+            .await?,
+        "PMI"
+    );
+
+    // Ten minutes after it ends, on the PMI: back-to-back.
+    fill_schedule(&app, "1:1 with Sam", "10:40", "30", true).await?;
+    let warning = app
+        .wait_for_text("[data-testid=pmi-warning]", |t| !t.is_empty())
+        .await?;
+    assert!(
+        warning.contains("Design review") && warning.contains("back-to-back"),
+        "{warning}"
+    );
+    assert!(warning.contains("Generate Automatically"));
+    app.screenshot("schedule-pmi-warning").await?;
+    // Choosing its own ID clears the warning; the user may also save as it is.
+    app.click("#s-auto-id").await?;
+    app.wait_for_text("[data-testid=pmi-warning]", str::is_empty)
+        .await?;
+    app.click("#s-use-pmi").await?;
+    app.wait_for_text("[data-testid=pmi-warning]", |t| !t.is_empty())
+        .await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 2).await?;
+    app.screenshot("meetings-tab").await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_invalid_field_shows_its_error_and_nothing_is_created() -> anyhow::Result<()> {
+    let app = App::launch_fresh().await?;
+    pmi_of(&app).await;
+    fill_schedule(&app, "x", "10:00", "30", false).await?;
+    app.type_into("#s-topic", " ").await?;
+    app.choose("s-duration", "0").await?;
+    app.click("#s-save").await?;
+    assert_eq!(
+        app.wait_for_text("[data-testid=error-topic]", |t| !t.is_empty())
+            .await?,
+        "Enter a topic."
+    );
+    assert!(app
+        .text_of("[data-testid=error-duration]")
+        .await?
+        .contains("1 minute to 24 hours"));
+    assert_eq!(
+        app.attr("#s-topic", "aria-invalid").await?.as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        app.count("dialog[open][data-testid=schedule-dialog]")
+            .await?,
+        1,
+        "the dialog stays open"
+    );
+    app.click("#s-cancel").await?;
+    app.wait_for_count("[data-testid=no-meetings]", 1).await?;
+    assert_eq!(app.count("[data-testid=meeting]").await?, 0);
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_failing_service_keeps_the_dialog_and_everything_typed() -> anyhow::Result<()> {
+    let app = App::launch_fresh().await?;
+    pmi_of(&app).await;
+    fill_schedule(&app, "Budget sync", "15:00", "45", false).await?;
+    app.type_into("#s-passcode", "q4budget1").await?;
+    app.arm_fault(serde_json::json!({"route": "POST /v2/users/me/meetings", "kind": "status", "status": 503, "count": 20})).await?;
+    app.click("#s-save").await?;
+    let failure = app
+        .wait_for_text("[data-testid=schedule-failure]", |t| !t.is_empty())
+        .await?;
+    assert!(failure.contains("Nothing you typed was lost"), "{failure}");
+    assert_eq!(
+        app.count("dialog[open][data-testid=schedule-dialog]")
+            .await?,
+        1
+    );
+    assert_eq!(app.value_of("#s-topic").await?, "Budget sync");
+    assert_eq!(app.value_of("#s-passcode").await?, "q4budget1");
+    assert_eq!(app.value_of("#s-time").await?, "15:00");
+    assert_eq!(app.value_of("#s-duration").await?, "45");
+
+    // The service recovers: Save again creates the meeting once.
+    app.clear_faults().await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    assert_eq!(
+        app.text_of("[data-testid=meeting] .topic").await?,
+        "Budget sync"
+    );
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn copy_buttons_put_exactly_the_text_on_the_clipboard() -> anyhow::Result<()> {
+    let app = App::launch_fresh().await?;
+    let pmi = pmi_of(&app).await;
+    app.click("#open-pmi").await?;
+    assert_eq!(app.text_of("[data-testid=pmi-window-pmi]").await?, pmi);
+    assert_eq!(
+        app.text_of("[data-testid=pmi-passcode]").await?,
+        "••••••",
+        "hidden until shown"
+    );
+    app.screenshot("pmi-window").await?;
+
+    let personal = app
+        .text_of("[data-testid=pmi-window-personal-link]")
+        .await?;
+    app.click("#copy-personal-link").await?;
+    app.wait_for_text("#copy-personal-link", |t| t == "Copied")
+        .await?;
+    assert_eq!(clipboard_text()?, personal);
+
+    let join = app.text_of("[data-testid=pmi-window-join-link]").await?;
+    app.click("#copy-join-link").await?;
+    app.wait_for_text("#copy-join-link", |t| t == "Copied")
+        .await?;
+    assert_eq!(clipboard_text()?, join);
+    assert!(
+        join.contains(&format!("/j/{}", pmi.replace(' ', ""))),
+        "{join}"
+    );
+
+    app.click("#copy-invitation").await?;
+    app.wait_for_text("#copy-invitation", |t| t == "Copied")
+        .await?;
+    let invitation = clipboard_text()?;
+    assert!(
+        invitation.starts_with("Local User is inviting you to a scheduled Zoom meeting."),
+        "{invitation}"
+    );
+    assert!(
+        invitation.contains(&join) && invitation.contains(&format!("Meeting ID: {pmi}")),
+        "{invitation}"
+    );
+
+    app.click("#toggle-passcode").await?;
+    let passcode = app.text_of("[data-testid=pmi-passcode]").await?;
+    assert!(
+        invitation.contains(&format!("Passcode: {passcode}")),
+        "{invitation}"
+    );
+    app.quit().await?;
+    Ok(())
+}

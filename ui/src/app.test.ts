@@ -1,0 +1,220 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "./app";
+import { backend, type Overview } from "./backend";
+
+function overview(partial: Partial<Overview> = {}): Overview {
+  return {
+    room: {
+      display_name: "Jane Doe",
+      pmi: 3542471135,
+      pmi_formatted: "354 247 1135",
+      personal_link: "https://zoom.us/my/jane.doe",
+      join_link: "https://zoom.us/j/3542471135",
+      passcode: "123456",
+      waiting_room: false,
+      invitation: "Jane Doe is inviting you…",
+      offline: false,
+    },
+    instant_pmi: { checked: false, locked: false },
+    schedule_on_pmi_by_default: false,
+    passcode_rules: { min_length: 6, max_length: 10, have_letter: false, have_number: false, have_special_character: false, only_allow_numeric: false },
+    time_zone: "Europe/Berlin",
+    meetings: [
+      {
+        id: 85746065432,
+        join_number_formatted: "354 247 1135",
+        topic: "Weekly 1:1",
+        start: "2030-01-02T09:00:00Z",
+        duration_minutes: 30,
+        time_zone: "Europe/Berlin",
+        join_link: "https://zoom.us/j/3542471135?omn=85746065432",
+        on_pmi: true,
+        recurring: false,
+        instant: false,
+      },
+    ],
+    ...partial,
+  };
+}
+
+type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
+
+async function mount(handler: Handler): Promise<{ app: App; root: HTMLElement; calls: string[] }> {
+  const calls: string[] = [];
+  mockIPC((cmd, args) => {
+    calls.push(cmd);
+    return handler(cmd, (args ?? {}) as Record<string, unknown>);
+  });
+  const root = document.createElement("main");
+  document.body.replaceChildren(root);
+  const app = new App(root, backend);
+  await app.load();
+  return { app, root, calls };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+beforeEach(() => vi.useRealTimers());
+afterEach(() => clearMocks());
+
+describe("Meetings tab", () => {
+  it("shows the personal room and the meetings, with a PMI badge on PMI meetings", async () => {
+    const { root } = await mount((cmd) => (cmd === "overview" ? overview() : null));
+    expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("354 247 1135");
+    const row = root.querySelector("[data-testid=meeting]");
+    expect(row?.querySelector(".topic")?.textContent).toBe("Weekly 1:1");
+    expect(row?.querySelector("[data-testid=pmi-badge]")?.textContent).toBe("PMI");
+    expect(row?.querySelector("[data-testid=join-link]")?.textContent).toContain("omn=85746065432");
+  });
+
+  it("keeps what was shown when a refresh fails, with the error and Retry", async () => {
+    let fail = false;
+    const { app, root } = await mount((cmd) => {
+      if (cmd !== "overview") return null;
+      if (fail) throw { kind: "unreachable", message: "Cannot reach the meeting service.", fields: [] };
+      return overview();
+    });
+    fail = true;
+    await app.load();
+    expect(root.querySelector("[data-testid=error-banner]")?.textContent).toContain("Cannot reach the meeting service.");
+    expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("354 247 1135");
+    fail = false;
+    (root.querySelector("#retry") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(root.querySelector("[data-testid=error-banner]")).toBeNull();
+  });
+});
+
+describe("New Meeting dropdown", () => {
+  it("checks Use my PMI through the backend and shows what the account holds", async () => {
+    const { root } = await mount((cmd, args) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "set_instant_pmi") return { checked: args.checked, locked: false };
+      return null;
+    });
+    (root.querySelector("#new-meeting-menu") as HTMLButtonElement).click();
+    const item = root.querySelector("#use-pmi") as HTMLElement;
+    expect(item.getAttribute("role")).toBe("menuitemcheckbox");
+    expect(item.textContent).toContain("354 247 1135");
+    expect(item.getAttribute("aria-checked")).toBe("false");
+    item.click();
+    await flush();
+    expect(root.querySelector("#use-pmi")?.getAttribute("aria-checked")).toBe("true");
+  });
+
+  it("shows a locked setting disabled with the reason, and does not write it", async () => {
+    const { root, calls } = await mount((cmd) => (cmd === "overview" ? overview({ instant_pmi: { checked: true, locked: true } }) : null));
+    (root.querySelector("#new-meeting-menu") as HTMLButtonElement).click();
+    const item = root.querySelector("#use-pmi") as HTMLElement;
+    expect(item.getAttribute("aria-disabled")).toBe("true");
+    expect(item.getAttribute("aria-checked")).toBe("true");
+    expect(root.querySelector("[data-testid=use-pmi-locked]")?.textContent).toBe("Locked by your account admin");
+    item.click();
+    await flush();
+    expect(calls).not.toContain("set_instant_pmi");
+  });
+
+  it("reports a lock discovered when the write did not hold", async () => {
+    const { root } = await mount((cmd) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "set_instant_pmi") return { checked: false, locked: true };
+      return null;
+    });
+    (root.querySelector("#new-meeting-menu") as HTMLButtonElement).click();
+    (root.querySelector("#use-pmi") as HTMLElement).click();
+    await flush();
+    expect(root.querySelector("#use-pmi")?.getAttribute("aria-disabled")).toBe("true");
+    expect(root.querySelector("[data-testid=status]")?.textContent).toContain("locked");
+  });
+
+  it("opens with the keyboard and Escape closes it, returning focus to the arrow", async () => {
+    const { root } = await mount((cmd) => (cmd === "overview" ? overview() : null));
+    const arrow = root.querySelector("#new-meeting-menu") as HTMLButtonElement;
+    arrow.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    expect(document.activeElement?.id).toBe("use-pmi");
+    document.activeElement?.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    expect(document.activeElement?.id).toBe("pmi-settings");
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(root.querySelector("#new-meeting-dropdown")).toBeNull();
+    expect(document.activeElement?.id).toBe("new-meeting-menu");
+  });
+});
+
+describe("Schedule dialog", () => {
+  it("defaults the Meeting ID to the account's choice and sends use_pmi", async () => {
+    let sent: Record<string, unknown> | null = null;
+    const { app } = await mount((cmd, args) => {
+      if (cmd === "overview") return overview({ schedule_on_pmi_by_default: true });
+      if (cmd === "check_schedule") return [];
+      if (cmd === "schedule_meeting") {
+        sent = args;
+        return { meeting: overview().meetings[0], calendar_file: null };
+      }
+      return null;
+    });
+    app.openSchedule();
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    expect((dialog.querySelector("#s-use-pmi") as HTMLInputElement).checked).toBe(true);
+    expect((dialog.querySelector("#s-passcode") as HTMLInputElement).disabled).toBe(true);
+    await app.schedule.save();
+    expect((sent as unknown as { request: { use_pmi: boolean; passcode: string | null } }).request).toMatchObject({ use_pmi: true, passcode: null });
+    expect(dialog.open).toBe(false);
+  });
+
+  it("marks each field the backend names and stays open", async () => {
+    const { app } = await mount((cmd) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "check_schedule") return [];
+      if (cmd === "schedule_meeting")
+        throw {
+          kind: "invalid_fields",
+          message: "Enter a topic.",
+          fields: [
+            { field: "topic", message: "Enter a topic." },
+            { field: "time_zone", message: "“Nowhere” is not a time zone; pick one from the list." },
+          ],
+        };
+      return null;
+    });
+    app.openSchedule();
+    await app.schedule.save();
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    expect(dialog.open).toBe(true);
+    expect(dialog.querySelector("#err-topic")?.textContent).toBe("Enter a topic.");
+    expect(dialog.querySelector("#s-topic")?.getAttribute("aria-invalid")).toBe("true");
+    expect(dialog.querySelector("#err-time_zone")?.textContent).toContain("not a time zone");
+  });
+
+  it("keeps everything typed when the service fails", async () => {
+    const { app } = await mount((cmd) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "check_schedule") return [];
+      if (cmd === "schedule_meeting") throw { kind: "unreachable", message: "Cannot reach the meeting service.", fields: [] };
+      return null;
+    });
+    app.openSchedule();
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    const topic = dialog.querySelector("#s-topic") as HTMLInputElement;
+    topic.value = "Budget sync";
+    await app.schedule.save();
+    expect(dialog.open).toBe(true);
+    expect(topic.value).toBe("Budget sync");
+    expect(dialog.querySelector("[data-testid=schedule-failure]")?.textContent).toContain("Nothing you typed was lost");
+  });
+
+  it("shows the PMI warning the backend finds, naming the other meeting", async () => {
+    const { app } = await mount((cmd) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "check_schedule")
+        return [{ kind: "back_to_back", other_topic: "Weekly 1:1", other_start: "2030-01-02T09:00:00Z", message: "“x” runs back-to-back with “Weekly 1:1” (10 min apart)" }];
+      return null;
+    });
+    app.openSchedule();
+    await app.schedule.check();
+    const warning = document.querySelector("[data-testid=pmi-warning]") as HTMLElement;
+    expect(warning.hidden).toBe(false);
+    expect(warning.textContent).toContain("Weekly 1:1");
+  });
+});

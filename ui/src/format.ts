@@ -1,0 +1,50 @@
+// Dates and times in the user's own time zone, as the Meetings tab shows them.
+
+export function formatStart(start: string | null, locale?: string): string {
+  if (!start) return "No fixed time";
+  const date = new Date(start);
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+  }).format(date);
+}
+
+export function formatDuration(minutes: number | null): string {
+  if (minutes === null) return "";
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} hr` : `${h} hr ${m} min`;
+}
+
+/** The IANA zones the webview knows, with `current` first if it is missing from the list. */
+export function timeZones(current: string): string[] {
+  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
+  const zones = intl.supportedValuesOf ? intl.supportedValuesOf("timeZone") : [];
+  const all = zones.includes("UTC") ? zones : ["UTC", ...zones];
+  return all.includes(current) ? all : [current, ...all];
+}
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** "2026-11-27" and "09:30" for a Date, in local time. */
+export function dateAndTime(date: Date): { date: string; time: string } {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return {
+    date: `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`,
+    time: `${pad(date.getHours())}:${pad(date.getMinutes())}`,
+  };
+}
+
+/** The next half hour from `now`, as Zoom's Schedule dialog proposes. */
+export function nextHalfHour(now: Date): Date {
+  const next = new Date(now);
+  next.setSeconds(0, 0);
+  next.setMinutes(next.getMinutes() < 30 ? 30 : 60);
+  return next;
+}
