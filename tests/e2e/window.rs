@@ -35,3 +35,31 @@ async fn the_window_opens_on_the_built_in_account_and_shows_the_pmi() -> anyhow:
     again.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_second_launch_hands_over_to_the_running_app_and_exits() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let pmi = app.text_of("[data-testid=pmi]").await?;
+    let started = std::time::Instant::now();
+    let mut second = std::process::Command::new(pmi_desk_e2e::app_binary())
+        .env("PMI_DESK_DATA_DIR", data.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let status = loop {
+        if let Some(status) = second.try_wait()? {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = second.kill();
+            anyhow::bail!("the second launch kept running instead of handing over");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "the second launch exited with {status}");
+    // The first one is still there and still answers.
+    assert_eq!(app.text_of("[data-testid=pmi]").await?, pmi);
+    app.quit().await?;
+    Ok(())
+}

@@ -4,7 +4,7 @@
 import { asErrorBody, type Backend, type MeetingView, type Overview, type ScheduleRequest } from "./backend";
 import type { Recurrence } from "./bindings/Recurrence";
 import { h } from "./dom";
-import { dateAndTime, nextHalfHour, timeZones } from "./format";
+import { dateAndTime, nextHalfHour, systemTimeZone, timeZones } from "./format";
 
 const FIELDS = ["topic", "date", "time", "duration", "time_zone", "recurrence", "meeting_id", "passcode"] as const;
 type Field = (typeof FIELDS)[number];
@@ -72,7 +72,8 @@ export class ScheduleDialog {
     const { date, time } = dateAndTime(start);
     const duration = m?.duration_minutes ?? 60;
     const onPmi = m ? m.on_pmi : o.schedule_on_pmi_by_default;
-    const zone = m?.time_zone ?? o.time_zone;
+    // A new meeting starts in the system's time zone, as Zoom's client does.
+    const zone = m?.time_zone ?? systemTimeZone();
     const recheck = () => this.scheduleCheck();
 
     const hours = h(

@@ -31,25 +31,15 @@ fn page(title: &str, heading: &str, detail: &str) -> Html<String> {
     ))
 }
 
-/// The meeting a link number stands for: the personal room for the PMI, else the meeting itself.
-fn meeting_for_number(state: &AppState, number: u64) -> ApiResult<Option<MeetingRecord>> {
-    Ok(state.store.meeting(number)?)
-}
-
-fn parse_number(text: &str) -> Option<u64> {
-    text.parse().ok()
-}
-
-pub async fn join(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let Some(meeting) = parse_number(&id)
-        .map(|n| meeting_for_number(&state, n))
-        .transpose()?
-        .flatten()
-    else {
-        return Ok((
+/// The meeting a link's number names (the personal room for the PMI), or the page that says
+/// there is none.
+fn meeting_or_not_found(state: &AppState, id: &str) -> ApiResult<Result<MeetingRecord, Response>> {
+    let found = match id.parse::<u64>() {
+        Ok(number) => state.store.meeting(number)?,
+        Err(_) => None,
+    };
+    Ok(found.ok_or_else(|| {
+        (
             StatusCode::NOT_FOUND,
             page(
                 "Meeting not found",
@@ -57,22 +47,36 @@ pub async fn join(
                 "Check the link and try again.",
             ),
         )
-            .into_response());
-    };
-    let formatted = pmi_core::MeetingId::new(meeting.id)
+            .into_response()
+    }))
+}
+
+fn formatted(meeting: &MeetingRecord) -> String {
+    pmi_core::MeetingId::new(meeting.id)
         .map(|m| m.formatted())
-        .unwrap_or(id);
+        .unwrap_or_else(|_| meeting.id.to_string())
+}
+
+pub async fn join(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let meeting = match meeting_or_not_found(&state, &id)? {
+        Ok(meeting) => meeting,
+        Err(not_found) => return Ok(not_found),
+    };
+    let number = formatted(&meeting);
     let response = if meeting.status == "started" {
         page(
             &meeting.topic,
             &format!("{} is in progress", meeting.topic),
-            &format!("Meeting ID {formatted}: you are joining the meeting."),
+            &format!("Meeting ID {number}: you are joining the meeting."),
         )
     } else {
         page(
             &meeting.topic,
             "Please wait for the host to start this meeting.",
-            &format!("{} · Meeting ID {formatted}", meeting.topic),
+            &format!("{} · Meeting ID {number}", meeting.topic),
         )
     };
     Ok(response.into_response())
@@ -82,33 +86,17 @@ pub async fn start(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let Some(mut meeting) = parse_number(&id)
-        .map(|n| meeting_for_number(&state, n))
-        .transpose()?
-        .flatten()
-    else {
-        return Ok((
-            StatusCode::NOT_FOUND,
-            page(
-                "Meeting not found",
-                "This meeting ID is not valid",
-                "Check the link and try again.",
-            ),
-        )
-            .into_response());
+    let mut meeting = match meeting_or_not_found(&state, &id)? {
+        Ok(meeting) => meeting,
+        Err(not_found) => return Ok(not_found),
     };
     meeting.status = "started".into();
     state.store.save_meeting(&meeting)?;
-    let formatted = pmi_core::MeetingId::new(meeting.id)
-        .map(|m| m.formatted())
-        .unwrap_or(id);
+    let number = formatted(&meeting);
     Ok(page(
         &meeting.topic,
         "Meeting started",
-        &format!(
-            "{} · Meeting ID {formatted}. You are the host.",
-            meeting.topic
-        ),
+        &format!("{} · Meeting ID {number}. You are the host.", meeting.topic),
     )
     .into_response())
 }
