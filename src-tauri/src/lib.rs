@@ -48,11 +48,34 @@ macro_rules! app_commands {
     };
 }
 
-/// Opens a link with the system's opener (browser, mail client, or the Zoom app).
+/// How the app was started: read from the environment once, in `run`, or given by tests.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `PMI_DESK_DATA_DIR`: another data folder than the app's own.
+    pub data_dir: Option<PathBuf>,
+    /// `PMI_DESK_LOCAL_FAULTS=1`: the built-in service serves its fault route (for tests).
+    pub local_faults: bool,
+    /// A program to open links with instead of the system's default opener.
+    pub open_with: Option<String>,
+}
+
+impl Options {
+    pub fn from_env() -> Self {
+        Options {
+            data_dir: std::env::var_os("PMI_DESK_DATA_DIR").map(PathBuf::from),
+            local_faults: std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1"),
+            open_with: None,
+        }
+    }
+}
+
+/// Opens a link with the system's opener (browser, mail client, or the Zoom app), or with the
+/// program the options name.
 pub(crate) fn open<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Error> {
     use tauri_plugin_opener::OpenerExt;
+    let with = app.try_state::<Options>().and_then(|o| o.open_with.clone());
     app.opener()
-        .open_url(url, None::<&str>)
+        .open_url(url, with)
         .map_err(|e| Error::Open(e.to_string()))
 }
 
@@ -73,19 +96,21 @@ pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) {
 /// Starts the account and puts what the commands need in the app's state.
 fn setup<R: Runtime>(
     app: &AppHandle<R>,
-    data_dir: Option<PathBuf>,
+    options: Options,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let dir = match data_dir {
-        Some(dir) => dir,
-        None => state::data_dir(app.path().app_data_dir()?),
+    let dir = match &options.data_dir {
+        Some(dir) => dir.clone(),
+        None => app.path().app_data_dir()?,
     };
-    let account = tauri::async_runtime::block_on(state::Account::start_local(&dir))?;
+    let account =
+        tauri::async_runtime::block_on(state::Account::start_local(&dir, options.local_faults))?;
     let calendar_dir = app
         .path()
         .download_dir()
         .unwrap_or_else(|_| dir.join("calendar"));
     app.manage(Desk::new(account, &dir, calendar_dir));
     app.manage(Clipboard::default());
+    app.manage(options);
     Ok(())
 }
 
@@ -95,17 +120,16 @@ pub type DesktopSetup<R> = fn(&AppHandle<R>) -> Result<(), Box<dyn std::error::E
 
 /// The app on `base` (`tauri::Builder::default()`, or `tauri::test::mock_builder()` in tests),
 /// without the parts that need a desktop session (single instance, autostart; the tray comes
-/// through `desktop`). `data_dir` overrides the app's data folder. Tauri keeps one setup hook, so
-/// everything starts from here.
+/// through `desktop`). Tauri keeps one setup hook, so everything starts from here.
 pub fn app<R: Runtime>(
     base: tauri::Builder<R>,
-    data_dir: Option<PathBuf>,
+    options: Options,
     desktop: DesktopSetup<R>,
 ) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_opener::init())
         .invoke_handler(app_commands!())
         .setup(move |app| {
-            setup(app.handle(), data_dir.clone())?;
+            setup(app.handle(), options.clone())?;
             desktop(app.handle())
         })
         .on_window_event(|window, event| {
@@ -127,7 +151,7 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let app = app(tauri::Builder::default(), None, |app| {
+    let app = app(tauri::Builder::default(), Options::from_env(), |app| {
         Ok(tray::create(app)?)
     })
     // A second launch focuses the running one.

@@ -11,13 +11,6 @@ use zoom_sandbox::{Config, Sandbox, StartError};
 
 use crate::error::Error;
 
-/// Where the app keeps its data; `PMI_DESK_DATA_DIR` overrides it (tests use a fresh folder).
-pub fn data_dir(default: PathBuf) -> PathBuf {
-    std::env::var_os("PMI_DESK_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or(default)
-}
-
 /// The built-in account's folder inside the app's data folder.
 pub fn local_account_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("local-account")
@@ -25,21 +18,21 @@ pub fn local_account_dir(data_dir: &Path) -> PathBuf {
 
 pub struct Account {
     pub zoom: ZoomClient,
-    /// Kept alive while the app runs; `None` for a real Zoom account.
-    local: Option<Sandbox>,
+    /// The built-in service, kept alive while the app runs; `None` for a real Zoom account.
+    _local: Option<Sandbox>,
 }
 
 impl Account {
     /// Starts the built-in account. Its client secret is made fresh at each launch and lives only
-    /// in memory, so no secret is ever written to disk. `PMI_DESK_LOCAL_FAULTS=1` turns on the
-    /// local service's fault route (for the end-to-end tests).
-    pub async fn start_local(data_dir: &Path) -> Result<Self, Error> {
+    /// in memory, so no secret is ever written to disk. `faults` turns on the local service's fault
+    /// route (for tests).
+    pub async fn start_local(data_dir: &Path, faults: bool) -> Result<Self, Error> {
         let dir = local_account_dir(data_dir);
         let port_file = dir.join("port");
         let mut config = Config::new(&dir);
         config.client_secret = Alphanumeric.sample_string(&mut rand::rng(), 40);
         config.timezone = local_time_zone();
-        config.enable_faults = std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1");
+        config.enable_faults = faults;
         let remembered = std::fs::read_to_string(&port_file)
             .ok()
             .and_then(|p| p.trim().parse::<u16>().ok());
@@ -75,13 +68,8 @@ impl Account {
         tracing::info!(base = sandbox.base_url(), "built-in local account started");
         Ok(Self {
             zoom,
-            local: Some(sandbox),
+            _local: Some(sandbox),
         })
-    }
-
-    /// The built-in service's address, when the account is the built-in one.
-    pub fn local_base_url(&self) -> Option<&str> {
-        self.local.as_ref().map(Sandbox::base_url)
     }
 }
 

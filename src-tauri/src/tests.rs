@@ -1,9 +1,10 @@
 //! The commands through Tauri's IPC (`tauri::test`), and the tray's actions called directly, on
 //! the real built-in account (its service on loopback, its SQLite file in a temporary folder).
-//! Clipboard tests need an X display: `make test` runs them under Xvfb.
+//! Clipboard tests need an X display: `make test` runs them under Xvfb. Nothing here changes the
+//! process environment: tests run on threads, and changing it under them is not safe.
 
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
@@ -13,32 +14,33 @@ use tauri::{Listener, Manager, WebviewWindow};
 use crate::tray::{perform, TrayAction};
 use crate::Clipboard;
 
-static RECORDER: Once = Once::new();
-
-/// Where `xdg-open` (through $BROWSER) records the links the app opens, for every test.
+/// Where the recording opener writes the links the app opens, one file per test process.
 fn opened_links_file() -> PathBuf {
     std::env::temp_dir().join(format!("pmi-desk-ipc-opened-{}.txt", std::process::id()))
 }
 
-fn record_opened_links() {
-    RECORDER.call_once(|| {
-        let script =
-            std::env::temp_dir().join(format!("pmi-desk-ipc-browser-{}.sh", std::process::id()));
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                opened_links_file().display()
-            ),
-        )
-        .unwrap();
-        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+/// A program that records the links it is asked to open, used as the app's opener, so tests
+/// open nothing for real and change no environment variable.
+fn recording_opener() -> String {
+    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
+    SCRIPT
+        .get_or_init(|| {
+            let script =
+                std::env::temp_dir().join(format!("pmi-desk-ipc-opener-{}.sh", std::process::id()));
+            std::fs::write(
+                &script,
+                format!(
+                    "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                    opened_links_file().display()
+                ),
+            )
             .unwrap();
-        // Set once, before any test starts a thread that reads the environment.
-        std::env::set_var("BROWSER", &script);
-        std::env::remove_var("XDG_CURRENT_DESKTOP");
-        std::env::set_var("PMI_DESK_LOCAL_FAULTS", "1");
-    });
+            std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+                .unwrap();
+            script
+        })
+        .display()
+        .to_string()
 }
 
 fn opened_links() -> Vec<String> {
@@ -54,17 +56,21 @@ struct TestApp {
 }
 
 fn start() -> TestApp {
-    record_opened_links();
     let dir = tempfile::tempdir().unwrap();
-    let app = crate::app(mock_builder(), Some(dir.path().to_path_buf()), |_| Ok(()))
+    let options = crate::Options {
+        data_dir: Some(dir.path().to_path_buf()),
+        local_faults: true,
+        open_with: Some(recording_opener()),
+    };
+    let app = crate::app(mock_builder(), options.clone(), |_| Ok(()))
         .build(tauri::generate_context!())
         .unwrap();
-    // Tauri runs the setup hook when the event loop starts, which these tests never do: run the
-    // same set-up here.
-    crate::setup(app.handle(), Some(dir.path().to_path_buf())).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
+    // Tauri runs the setup hook when the event loop starts, which these tests never do: run the
+    // same set-up here.
+    crate::setup(app.handle(), options).unwrap();
     TestApp { app, webview, dir }
 }
 

@@ -307,3 +307,28 @@ async fn copy_buttons_put_exactly_the_text_on_the_clipboard() -> anyhow::Result<
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn settings_keep_the_gap_check_it_and_show_zoom_sign_in_as_coming() -> anyhow::Result<()> {
+    let app = App::launch_fresh().await?;
+    pmi_of(&app).await;
+    app.click("#open-settings").await?;
+    let sign_in = app
+        .find("dialog.settings button[aria-describedby=zoom-later]")
+        .await?;
+    assert_eq!(sign_in.attr("disabled").await?.as_deref(), Some("true"));
+    app.type_into("#gap", "999").await?;
+    app.click("dialog.settings button[type=submit]").await?;
+    assert_eq!(
+        app.wait_for_text("#err-gap", |t| !t.is_empty()).await?,
+        "Choose a gap from 0 to 240 minutes."
+    );
+    app.type_into("#gap", "30").await?;
+    app.screenshot("settings").await?;
+    app.click("dialog.settings button[type=submit]").await?;
+    app.wait_for_count("dialog.settings", 0).await?;
+    app.click("#open-settings").await?;
+    assert_eq!(app.value_of("#gap").await?, "30");
+    app.quit().await?;
+    Ok(())
+}

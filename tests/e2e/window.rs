@@ -63,3 +63,32 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() -> anyhow::Re
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn the_theme_follows_the_desktop_into_dark() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_with(data.path(), &[("GTK_THEME", "Adwaita:dark")]).await?;
+    app.text_of("[data-testid=pmi]").await?;
+    let background = app
+        .client
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    let rgb: Vec<u32> = background
+        .as_str()
+        .unwrap_or_default()
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    assert!(
+        rgb.len() == 3 && rgb.iter().all(|&c| c < 64),
+        "background {background}"
+    );
+    app.screenshot("meetings-tab-dark").await?;
+    app.quit().await?;
+    Ok(())
+}

@@ -69,6 +69,11 @@ impl App {
 
     /// Launches the app on an existing data folder.
     pub async fn launch_on(data_dir: &Path) -> Result<Self> {
+        Self::launch_with(data_dir, &[]).await
+    }
+
+    /// Launches the app with extra environment variables (e.g. a GTK theme).
+    pub async fn launch_with(data_dir: &Path, env: &[(&str, &str)]) -> Result<Self> {
         let binary = app_binary();
         if !binary.exists() {
             bail!(
@@ -104,6 +109,7 @@ impl App {
             .env("PMI_DESK_LOCAL_FAULTS", "1")
             .env("BROWSER", &browser)
             .env_remove("XDG_CURRENT_DESKTOP")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

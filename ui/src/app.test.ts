@@ -218,3 +218,19 @@ describe("Schedule dialog", () => {
     expect(warning.textContent).toContain("Weekly 1:1");
   });
 });
+
+describe("Schedule dialog passcode", () => {
+  it("shows the PMI's own passcode on the PMI and gives back what was typed off it", async () => {
+    const { app } = await mount((cmd) => (cmd === "overview" ? overview() : cmd === "check_schedule" ? [] : null));
+    app.openSchedule();
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    const input = dialog.querySelector("#s-passcode") as HTMLInputElement;
+    input.value = "mine123";
+    (dialog.querySelector("#s-use-pmi") as HTMLInputElement).click();
+    expect(input.value).toBe("123456");
+    expect(input.disabled).toBe(true);
+    (dialog.querySelector("#s-auto-id") as HTMLInputElement).click();
+    expect(input.value).toBe("mine123");
+    expect(input.disabled).toBe(false);
+  });
+});

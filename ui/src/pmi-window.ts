@@ -40,7 +40,7 @@ export class PmiWindow {
       {
         type: "button",
         id,
-        class: "copy",
+        class: typeof text === "string" ? "copy" : "copy icon-button",
         "aria-label": label,
         title: label,
         onclick: async (e: Event) => {

@@ -139,7 +139,15 @@ export class ScheduleDialog {
       "div",
       { class: "field", "data-field": "passcode" },
       h("label", { class: "check" }, passcodeOn, "Passcode"),
-      h("input", { id: "s-passcode", type: "text", maxlength: String(rules.max_length), value: suggestedPasscode(o), "aria-describedby": "err-passcode s-passcode-hint", "aria-label": "Passcode" }),
+      h("input", {
+        id: "s-passcode",
+        type: "text",
+        maxlength: String(rules.max_length),
+        value: suggestedPasscode(o),
+        "data-pmi-passcode": o.room.passcode ?? "",
+        "aria-describedby": "err-passcode s-passcode-hint",
+        "aria-label": "Passcode",
+      }),
       h("p", { class: "hint", id: "s-passcode-hint", "data-rules": passcodeHint }, passcodeHint),
       h("p", { class: "field-error", id: "err-passcode", "data-testid": "error-passcode" }),
     );
@@ -227,6 +235,14 @@ export class ScheduleDialog {
     const input = this.el<HTMLInputElement>("s-passcode");
     passcodeOn.disabled = onPmi;
     input.disabled = onPmi || !passcodeOn.checked;
+    // On the PMI the field shows the PMI's own passcode; off it, what the user had.
+    if (onPmi && input.dataset.own === undefined) {
+      input.dataset.own = input.value;
+      input.value = input.dataset.pmiPasscode ?? "";
+    } else if (!onPmi && input.dataset.own !== undefined) {
+      input.value = input.dataset.own;
+      delete input.dataset.own;
+    }
     const hint = this.el("s-passcode-hint");
     hint.textContent = onPmi ? "Meetings on your Personal Meeting ID use its passcode." : (hint.dataset.rules ?? "");
     this.scheduleCheck();

@@ -22,6 +22,8 @@ export class SettingsDialog {
       "form",
       {
         method: "dialog",
+        // Our own check says what to fix; the browser's would block Save without a word.
+        novalidate: true,
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const next: Preferences = {
@@ -53,7 +55,16 @@ export class SettingsDialog {
         "div",
         { class: "field" },
         h("label", { for: "gap" }, "Warn when PMI meetings are this close (minutes)"),
-        h("input", { id: "gap", type: "number", min: "0", max: "240", value: String(prefs.back_to_back_minutes), class: "short", "aria-describedby": "err-gap" }),
+        h("input", {
+          id: "gap",
+          type: "number",
+          min: "0",
+          max: "240",
+          value: String(prefs.back_to_back_minutes),
+          class: "short",
+          "aria-describedby": "err-gap",
+          oninput: () => (gapError.textContent = ""),
+        }),
         gapError,
       ),
       h("label", { class: "check" }, h("input", { type: "checkbox", id: "start-at-login", checked: prefs.start_at_login }), "Start PMI Desk when I log in"),

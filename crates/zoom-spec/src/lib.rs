@@ -235,16 +235,6 @@ pub fn validate_request(method: &str, path: &str, body: &Value) -> Result<(), Sp
     check(schema, body, format!("request of {method} {path}"))
 }
 
-/// The status codes the spec documents for an operation, e.g. `["201", "400", "404", "429"]`.
-pub fn documented_statuses(method: &str, path: &str) -> Result<Vec<String>, SpecError> {
-    let op = operation(method, path)?;
-    Ok(op
-        .get("responses")
-        .and_then(Value::as_object)
-        .map(|r| r.keys().cloned().collect())
-        .unwrap_or_default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
