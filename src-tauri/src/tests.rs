@@ -49,6 +49,20 @@ fn opened_links() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The opener runs detached: waits up to 5 s for a link matching `wanted` to be recorded.
+fn wait_for_opened(wanted: impl Fn(&str) -> bool) -> Option<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if let Some(link) = opened_links().into_iter().rev().find(|l| wanted(l)) {
+            return Some(link);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 struct TestApp {
     app: tauri::App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
@@ -292,9 +306,7 @@ fn tray_actions_copy_start_and_answer_from_the_cache_when_the_service_is_down() 
     assert_eq!(done.summary, "Personal room started");
     let digits = room["pmi"].to_string();
     assert!(
-        opened_links()
-            .iter()
-            .any(|l| l.contains(&format!("/s/{digits}"))),
+        wait_for_opened(|l| l.contains(&format!("/s/{digits}"))).is_some(),
         "{:?}",
         opened_links()
     );
@@ -379,4 +391,27 @@ fn arm_outage(base: &str) -> bool {
             .await
             .is_ok_and(|r| r.status() == 204)
     })
+}
+
+#[test]
+fn send_email_opens_a_mailto_with_the_subject_and_the_invitation() {
+    let t = start();
+    let room = t.ok("personal_room", json!({}));
+    t.ok("email_invitation", json!({}));
+    let pmi = room["pmi"].to_string();
+    let mailto = wait_for_opened(|l| l.starts_with("mailto:") && l.contains(&pmi))
+        .expect("a mailto link was opened");
+    let url = url::Url::parse(&mailto).unwrap();
+    let get = |k: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    assert_eq!(get("subject"), "Local User's Personal Meeting Room");
+    assert_eq!(get("body"), room["invitation"].as_str().unwrap());
+    assert!(
+        !mailto.contains('+'),
+        "spaces are %20 in mailto links: {mailto}"
+    );
 }

@@ -310,7 +310,11 @@ async fn copy_buttons_put_exactly_the_text_on_the_clipboard() -> anyhow::Result<
 
 #[tokio::test]
 async fn settings_keep_the_gap_check_it_and_show_zoom_sign_in_as_coming() -> anyhow::Result<()> {
-    let app = App::launch_fresh().await?;
+    let data = tempfile::tempdir()?;
+    // The autostart entry goes to $HOME/.config/autostart: give the app a home of its own.
+    let home = tempfile::tempdir()?;
+    let home_dir = home.path().display().to_string();
+    let app = App::launch_with(data.path(), &[("HOME", &home_dir)]).await?;
     pmi_of(&app).await;
     app.click("#open-settings").await?;
     let sign_in = app
@@ -329,6 +333,28 @@ async fn settings_keep_the_gap_check_it_and_show_zoom_sign_in_as_coming() -> any
     app.wait_for_count("dialog.settings", 0).await?;
     app.click("#open-settings").await?;
     assert_eq!(app.value_of("#gap").await?, "30");
+
+    // Start at login writes the desktop's autostart entry, and unchecking removes it.
+    let autostart = home.path().join(".config/autostart");
+    let entries = || {
+        std::fs::read_dir(&autostart)
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    app.click("#start-at-login").await?;
+    app.click("dialog.settings button[type=submit]").await?;
+    app.wait_for_count("dialog.settings", 0).await?;
+    assert_eq!(
+        entries(),
+        1,
+        "an autostart entry in {}",
+        autostart.display()
+    );
+    app.click("#open-settings").await?;
+    app.click("#start-at-login").await?;
+    app.click("dialog.settings button[type=submit]").await?;
+    app.wait_for_count("dialog.settings", 0).await?;
+    assert_eq!(entries(), 0);
     app.quit().await?;
     Ok(())
 }

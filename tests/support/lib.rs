@@ -2,6 +2,7 @@
 //! fresh data folder, and hands the test a WebDriver session on its window.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -110,6 +111,8 @@ impl App {
             .env("BROWSER", &browser)
             .env_remove("XDG_CURRENT_DESKTOP")
             .envs(env.iter().copied())
+            // Its own process group, so the driver, WebKitWebDriver and the app end together.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -286,18 +289,20 @@ impl App {
     }
 
     /// Ends the session (the app exits) and stops tauri-driver.
-    pub async fn quit(mut self) -> Result<()> {
+    pub async fn quit(self) -> Result<()> {
         let closed = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        drop(self);
         closed.context("closing the WebDriver session")?;
         Ok(())
     }
 }
 
 impl Drop for App {
+    /// Stops the whole process group: killing only tauri-driver would leave WebKitWebDriver (and
+    /// perhaps the app) running, holding the test's output open.
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
