@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Local, Utc};
 use pmi_core::{
     check_pmi_schedule, ics_event, DesktopLink, Meeting, MeetingId, MeetingKind,
-    PmiPasscodeRequirement, PmiSettings, PmiSlot, ScheduleRequest, ValidSchedule,
+    PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile, ScheduleRequest, ValidSchedule,
 };
 use zoom_api::{ListKind, MeetingUpdate, NewMeeting, SettingsUpdate};
 
@@ -47,11 +47,14 @@ impl Desk {
     // ---- the personal room ----------------------------------------------------------------
 
     /// Reads the personal room from the service and keeps a copy for when it cannot be reached.
-    async fn fetch_room(&self, settings: &PmiSettings) -> Result<PersonalRoomView, Error> {
+    async fn fetch_room(
+        &self,
+        settings: &PmiSettings,
+        profile: Profile,
+    ) -> Result<PersonalRoomView, Error> {
         if !settings.personal_meeting {
             return Err(Error::NoPmi);
         }
-        let profile = self.zoom().me().await?;
         let pmi = profile.pmi.ok_or(Error::NoPmi)?;
         let (room, invitation) = tokio::try_join!(
             self.zoom().meeting(pmi.meeting_id()),
@@ -85,8 +88,8 @@ impl Desk {
     /// The personal room, or the last one seen (marked offline) when the service is unreachable.
     pub async fn personal_room(&self) -> Result<PersonalRoomView, Error> {
         let fetched = async {
-            let settings = self.zoom().settings().await?;
-            self.fetch_room(&settings).await
+            let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
+            self.fetch_room(&settings, profile).await
         }
         .await;
         match fetched {
@@ -106,11 +109,11 @@ impl Desk {
 
     /// Everything the Meetings tab shows, read in parallel.
     pub async fn overview(&self) -> Result<Overview, Error> {
-        let settings = self.zoom().settings().await?;
-        let (room, meetings, profile, instant_pmi) = tokio::try_join!(
-            self.fetch_room(&settings),
+        let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
+        let time_zone = profile.time_zone.clone();
+        let (room, meetings, instant_pmi) = tokio::try_join!(
+            self.fetch_room(&settings, profile),
             self.upcoming(),
-            async { Ok::<_, Error>(self.zoom().me().await?) },
             self.instant_choice(&settings),
         )?;
         let rules = &settings.passcode_rules;
@@ -126,7 +129,7 @@ impl Desk {
                 have_special_character: rules.have_special_character,
                 only_allow_numeric: rules.only_allow_numeric,
             },
-            time_zone: profile.time_zone,
+            time_zone,
             meetings: meetings.iter().map(MeetingView::from).collect(),
         })
     }
@@ -453,8 +456,7 @@ impl Desk {
         waiting_room: Option<bool>,
         passcode: Option<bool>,
     ) -> Result<PersonalRoomView, Error> {
-        let settings = self.zoom().settings().await?;
-        let profile = self.zoom().me().await?;
+        let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
         let pmi = profile.pmi.ok_or(Error::NoPmi)?.meeting_id();
         let mut update = MeetingUpdate {
             waiting_room,
@@ -486,7 +488,7 @@ impl Desk {
         }
         self.zoom().update_meeting(pmi, &update).await?;
         let settings = self.zoom().settings().await?;
-        self.fetch_room(&settings).await
+        self.fetch_room(&settings, profile).await
     }
 
     // ---- preferences ----------------------------------------------------------------------
