@@ -110,7 +110,6 @@ impl Desk {
     /// Everything the Meetings tab shows, read in parallel.
     pub async fn overview(&self) -> Result<Overview, Error> {
         let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
-        let time_zone = profile.time_zone.clone();
         let (room, meetings, instant_pmi) = tokio::try_join!(
             self.fetch_room(&settings, profile),
             self.upcoming(),
@@ -129,7 +128,6 @@ impl Desk {
                 have_special_character: rules.have_special_character,
                 only_allow_numeric: rules.only_allow_numeric,
             },
-            time_zone,
             meetings: meetings.iter().map(MeetingView::from).collect(),
         })
     }
@@ -234,30 +232,21 @@ impl Desk {
     /// The link that starts the personal room: from the cache at once when it is fresh enough,
     /// otherwise read again; when the service cannot be reached, the last link known.
     pub async fn personal_room_start_link(&self) -> Result<String, Error> {
-        let cached = self.cache.get();
         let prefs = self.prefs.get();
-        if let (OpenIn::ZoomApp, Some(room)) = (prefs.open_in, &cached.room) {
-            let id = MeetingId::new(room.pmi)?;
-            return Ok(DesktopLink::start(id).to_string());
-        }
+        let mut cached = self.cache.get();
         let fresh = cached
             .room_read_at
             .is_some_and(|at| Utc::now() - at < START_URL_LIFETIME - Duration::minutes(5));
-        if let (true, Some(url)) = (fresh, &cached.room_start_url) {
-            return Ok(url.clone());
+        if cached.room.is_none() || (prefs.open_in == OpenIn::Browser && !fresh) {
+            // Read again; when the service cannot be reached this keeps the last room known.
+            self.personal_room().await?;
+            cached = self.cache.get();
         }
-        match self.personal_room().await {
-            Ok(_) => Ok(self
-                .cache
-                .get()
-                .room_start_url
-                .or_else(|| cached.room.as_ref().map(|r| r.join_link.clone()))
-                .ok_or(Error::NoPmi)?),
-            Err(err) => cached
-                .room_start_url
-                .or_else(|| cached.room.map(|r| r.join_link))
-                .ok_or(err),
-        }
+        let room = cached.room.ok_or(Error::NoPmi)?;
+        Ok(match prefs.open_in {
+            OpenIn::ZoomApp => DesktopLink::start(MeetingId::new(room.pmi)?).to_string(),
+            OpenIn::Browser => cached.room_start_url.unwrap_or(room.join_link),
+        })
     }
 
     // ---- scheduling -----------------------------------------------------------------------
@@ -530,7 +519,7 @@ fn new_passcode(settings: &PmiSettings) -> String {
     }
 }
 
-/// For tests and the tray: a meeting's start in local time, "09:30".
+/// A meeting's start in local time, "09:30", for the tray's next-meeting item.
 pub fn local_time(start: &str) -> Option<String> {
     DateTime::parse_from_rfc3339(start)
         .ok()

@@ -261,6 +261,14 @@ fn preferences_are_kept_and_checked() {
     prefs["open_in"] = json!("zoom_app");
     t.ok("set_preferences", json!({"preferences": prefs}));
     assert_eq!(t.ok("preferences", json!({}))["back_to_back_minutes"], 30);
+    // Nothing is cached yet: the personal room is read, and the Zoom app's link comes back.
+    let link = t.ok("start_personal_room", json!({}));
+    assert!(
+        link.as_str()
+            .unwrap()
+            .starts_with("zoommtg://zoom.us/start?confno="),
+        "{link}"
+    );
     let started = t.ok("new_meeting", json!({}));
     assert!(started["opened"]
         .as_str()

@@ -95,7 +95,6 @@ pub struct Overview {
     /// The Schedule dialog's default in the Meeting ID section.
     pub schedule_on_pmi_by_default: bool,
     pub passcode_rules: PasscodeRulesView,
-    pub time_zone: String,
     pub meetings: Vec<MeetingView>,
 }
 

@@ -19,7 +19,6 @@ function overview(partial: Partial<Overview> = {}): Overview {
     instant_pmi: { checked: false, locked: false },
     schedule_on_pmi_by_default: false,
     passcode_rules: { min_length: 6, max_length: 10, have_letter: false, have_number: false, have_special_character: false, only_allow_numeric: false },
-    time_zone: "Europe/Berlin",
     meetings: [
       {
         id: 85746065432,

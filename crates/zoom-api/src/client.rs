@@ -361,28 +361,22 @@ impl ZoomClient {
         returned_state: &str,
     ) -> Result<Self> {
         let form = request.exchange_form(code, returned_state)?;
-        let probe = Self::new(
-            http.clone(),
-            config.clone(),
-            Credentials::AccountCredentials {
-                account_id: String::new(),
-                client_id: request.client_id().to_owned(),
-                client_secret: SecretString::from(String::new()),
-            },
-        );
-        let token = probe.post_token(&form, None).await?;
-        let refresh = token.refresh_token.clone().ok_or_else(|| {
-            Error::InvalidResponse("the code exchange gave no refresh token".into())
-        })?;
+        // The client starts without a refresh token; the exchange's answer brings one.
         let client = Self::new(
             http,
             config,
             Credentials::RefreshToken {
                 client_id: request.client_id().to_owned(),
                 client_secret: None,
-                refresh_token: SecretString::from(refresh),
+                refresh_token: SecretString::from(String::new()),
             },
         );
+        let token = client.post_token(&form, None).await?;
+        if token.refresh_token.is_none() {
+            return Err(Error::InvalidResponse(
+                "the code exchange gave no refresh token".into(),
+            ));
+        }
         {
             let mut auth = client.auth.lock().await;
             client.install_token(&mut auth, token);

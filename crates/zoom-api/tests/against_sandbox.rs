@@ -624,47 +624,32 @@ async fn meeting_creation_never_happens_twice() {
     let env = start(|_| {}).await;
     let zoom = admin(&env);
     let route = "POST /v2/users/me/meetings";
-    // The meeting was made, then the connection dropped: found, not made again.
-    assert_creates_exactly_once(
-        &env,
-        &zoom,
-        serde_json::json!({"route": route, "kind": "drop_after"}),
-        "dropped after",
-    )
-    .await;
-    // The meeting was made, the answer was cut: found, not made again.
-    assert_creates_exactly_once(
-        &env,
-        &zoom,
-        serde_json::json!({"route": route, "kind": "truncate"}),
-        "truncated",
-    )
-    .await;
-    // Dropped before anything was done: looked for, not found, made once.
-    assert_creates_exactly_once(
-        &env,
-        &zoom,
-        serde_json::json!({"route": route, "kind": "drop"}),
-        "dropped before",
-    )
-    .await;
-    // Declined (503, 429): nothing was made, so it is simply tried again.
-    assert_creates_exactly_once(
-        &env,
-        &zoom,
-        serde_json::json!({"route": route, "kind": "status", "status": 503}),
-        "unavailable",
-    )
-    .await;
-    assert_creates_exactly_once(&env, &zoom, serde_json::json!({"route": route, "kind": "rate_limit", "retry_after": "seconds", "retry_after_secs": 1}), "limited").await;
-    // A 500 may or may not have made it: looked for first.
-    assert_creates_exactly_once(
-        &env,
-        &zoom,
-        serde_json::json!({"route": route, "kind": "status", "status": 500, "count": 2}),
-        "server error",
-    )
-    .await;
+    let cases = [
+        // The meeting was made, then the connection dropped: found, not made again.
+        (serde_json::json!({"kind": "drop_after"}), "dropped after"),
+        // The meeting was made, the answer was cut: found, not made again.
+        (serde_json::json!({"kind": "truncate"}), "truncated"),
+        // Dropped before anything was done: looked for, not found, made once.
+        (serde_json::json!({"kind": "drop"}), "dropped before"),
+        // Declined (503, 429): nothing was made, so it is simply tried again.
+        (
+            serde_json::json!({"kind": "status", "status": 503}),
+            "unavailable",
+        ),
+        (
+            serde_json::json!({"kind": "rate_limit", "retry_after": "seconds", "retry_after_secs": 1}),
+            "limited",
+        ),
+        // A 500 may or may not have made it: looked for first.
+        (
+            serde_json::json!({"kind": "status", "status": 500, "count": 2}),
+            "server error",
+        ),
+    ];
+    for (mut fault, topic) in cases {
+        fault["route"] = route.into();
+        assert_creates_exactly_once(&env, &zoom, fault, topic).await;
+    }
 }
 
 #[tokio::test]

@@ -705,16 +705,8 @@ pub async fn list_meetings(
 }
 
 fn parse_meeting_id(text: &str) -> ApiResult<u64> {
-    text.parse::<u64>().map_err(|_| {
-        ApiError::meeting_not_found(0).with_message(format!("Meeting does not exist: {text}."))
-    })
-}
-
-impl ApiError {
-    fn with_message(mut self, message: String) -> Self {
-        self.message = message;
-        self
-    }
+    text.parse::<u64>()
+        .map_err(|_| ApiError::meeting_not_found(text))
 }
 
 fn find_meeting(state: &AppState, id: u64) -> ApiResult<MeetingRecord> {

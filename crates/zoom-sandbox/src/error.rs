@@ -63,7 +63,7 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn meeting_not_found(id: u64) -> Self {
+    pub fn meeting_not_found(id: impl std::fmt::Display) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             3001,

@@ -11,4 +11,4 @@ export type Overview = { room: PersonalRoomView, instant_pmi: PmiChoice,
 /**
  * The Schedule dialog's default in the Meeting ID section.
  */
-schedule_on_pmi_by_default: boolean, passcode_rules: PasscodeRulesView, time_zone: string, meetings: Array<MeetingView>, };
+schedule_on_pmi_by_default: boolean, passcode_rules: PasscodeRulesView, meetings: Array<MeetingView>, };
