@@ -65,8 +65,8 @@ impl Desk {
             pmi: pmi.get(),
             pmi_formatted: pmi.formatted(),
             personal_link: profile
-                .personal_meeting_url
-                .unwrap_or_else(|| room.join_link.to_string()),
+                .personal_link()
+                .map_or_else(|| room.join_link.to_string(), str::to_owned),
             join_link: room.join_link.to_string(),
             passcode: room.passcode.clone(),
             waiting_room: room.waiting_room,

@@ -16,9 +16,21 @@ pub struct Profile {
     pub email: String,
     /// `None` when the account has no usable PMI.
     pub pmi: Option<Pmi>,
-    /// The personal link (`/my/<name>`) or, without a name, the PMI's join link.
+    /// The PMI's join link (`/j/<pmi>`), as Zoom fills `personal_meeting_url`.
     pub personal_meeting_url: Option<String>,
+    /// The personal link (`/my/<name>`), when the user has a personal link name.
+    pub vanity_url: Option<String>,
     pub time_zone: String,
+}
+
+impl Profile {
+    /// The link to share for the personal room: the `/my/<name>` personal link when there is
+    /// one, else the PMI's join link.
+    pub fn personal_link(&self) -> Option<&str> {
+        self.vanity_url
+            .as_deref()
+            .or(self.personal_meeting_url.as_deref())
+    }
 }
 
 /// When the personal room asks for a passcode (`require_password_for_pmi_meetings`).

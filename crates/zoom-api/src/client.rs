@@ -58,7 +58,13 @@ impl ClientConfig {
 
     /// The one HTTP client an app shares between every Zoom call.
     pub fn http_client(&self) -> Result<reqwest::Client> {
-        reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        // A proxy from HTTP_PROXY would see the local service's secret and tokens in clear, and
+        // could not reach its loopback address anyway.
+        if is_loopback(&self.api_base) && is_loopback(&self.oauth_base) {
+            builder = builder.no_proxy();
+        }
+        builder
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(concat!("PMI-Desk/", env!("CARGO_PKG_VERSION")))
@@ -425,6 +431,7 @@ impl ZoomClient {
                 Err(e) => return Err(Error::Unreachable(redact(&e))),
             };
             let status = response.status();
+            let headers = response.headers().clone();
             let bytes = response
                 .bytes()
                 .await
@@ -432,6 +439,20 @@ impl ZoomClient {
             if status.is_success() {
                 return serde_json::from_slice(&bytes)
                     .map_err(|e| Error::InvalidResponse(format!("token answer: {e}")));
+            }
+            // An outage or a rate limit is not a refused sign-in: the tokens are still good.
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                return Err(Error::RateLimited {
+                    message: "Zoom's sign-in service is busy.".into(),
+                    retry_at: retry_at(&headers, Utc::now()),
+                    daily: false,
+                });
+            }
+            if status.is_server_error() {
+                return Err(Error::Unreachable(format!(
+                    "the sign-in service answered HTTP {}",
+                    status.as_u16()
+                )));
             }
             let err: OAuthErrorJson = serde_json::from_slice(&bytes).unwrap_or(OAuthErrorJson {
                 error: format!("http_{}", status.as_u16()),
@@ -449,8 +470,61 @@ impl ZoomClient {
         }
     }
 
+    /// Signs out: revokes the refresh token and the access token at `/oauth/revoke`, so neither
+    /// works again. A public client sends its client ID in the form; a confidential one, Basic.
+    pub async fn revoke(&self) -> Result<()> {
+        let url = self
+            .config
+            .oauth_base
+            .join("oauth/revoke")
+            .map_err(|e| Error::Config(e.to_string()))?;
+        let mut auth = self.auth.lock().await;
+        let (client_id, secret, refresh) = match &auth.credentials {
+            Credentials::RefreshToken {
+                client_id,
+                client_secret,
+                refresh_token,
+            } => (
+                client_id.clone(),
+                client_secret.clone(),
+                Some(refresh_token.clone()),
+            ),
+            Credentials::AccountCredentials {
+                client_id,
+                client_secret,
+                ..
+            } => (client_id.clone(), Some(client_secret.clone()), None),
+        };
+        let access = auth.access.take().map(|(token, _)| token);
+        let mut first_error = None;
+        for token in refresh.into_iter().chain(access) {
+            let mut form = vec![("token", token.expose_secret().to_owned())];
+            let mut req = self.http.post(url.clone());
+            match &secret {
+                Some(secret) => req = req.basic_auth(&client_id, Some(secret.expose_secret())),
+                None => form.push(("client_id", client_id.clone())),
+            }
+            let outcome = match req.form(&form).send().await {
+                Ok(r) if r.status().is_success() => Ok(()),
+                Ok(r) => Err(Error::OAuth {
+                    error: format!("http_{}", r.status().as_u16()),
+                    reason: "the token could not be revoked".into(),
+                }),
+                Err(e) => Err(Error::Unreachable(redact(&e))),
+            };
+            if let Err(err) = outcome {
+                first_error.get_or_insert(err);
+            }
+        }
+        match first_error {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
     fn install_token(&self, auth: &mut AuthState, token: TokenJson) {
-        let ttl = Duration::from_secs(token.expires_in.unwrap_or(3599));
+        // Capped, so a huge `expires_in` cannot overflow the clock.
+        let ttl = Duration::from_secs(token.expires_in.unwrap_or(3599).min(24 * 3600));
         auth.access = Some((SecretString::from(token.access_token), Instant::now() + ttl));
         auth.generation += 1;
         if let Some(api) = token.api_url.as_deref().and_then(api_base_from) {
@@ -886,6 +960,15 @@ impl ZoomClient {
                 .await?;
         }
         Ok(())
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
     }
 }
 

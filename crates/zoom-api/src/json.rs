@@ -42,6 +42,8 @@ pub struct UserJson {
     #[serde(default)]
     pub personal_meeting_url: Option<String>,
     #[serde(default)]
+    pub vanity_url: Option<String>,
+    #[serde(default)]
     pub timezone: Option<String>,
 }
 
@@ -66,6 +68,7 @@ impl TryFrom<UserJson> for Profile {
             email: u.email,
             pmi,
             personal_meeting_url: u.personal_meeting_url.filter(|s| !s.is_empty()),
+            vanity_url: u.vanity_url.filter(|s| !s.is_empty()),
             time_zone: u.timezone.unwrap_or_else(|| "UTC".into()),
         })
     }

@@ -14,7 +14,10 @@ use zoom_api::{
     AuthorizationRequest, ClientConfig, Credentials, Error, ExposeSecret, ListKind, LockSettings,
     MeetingUpdate, NewMeeting, RetryPolicy, SecretString, SettingsUpdate, UserUpdate, ZoomClient,
 };
-use zoom_sandbox::{Config, Fault, FaultKind, RetryAfter, Sandbox};
+use zoom_sandbox::{Config, Consent, Fault, FaultKind, RetryAfter, Sandbox};
+
+/// A Zoom app with "Public Client OAuth": a client ID and no secret.
+const PUBLIC_CLIENT: &str = "pmi-desk-public";
 
 struct Env {
     sandbox: Sandbox,
@@ -25,6 +28,9 @@ async fn start(tune: impl FnOnce(&mut Config)) -> Env {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::new(dir.path());
     config.enable_faults = true;
+    // As the standalone service plays Zoom: a public client, sign-in approved at once.
+    config.public_client_id = Some(PUBLIC_CLIENT.into());
+    config.authorize = Some(Consent::AutoApprove);
     tune(&mut config);
     let sandbox = Sandbox::start(config).await.expect("sandbox starts");
     Env { sandbox, _dir: dir }
@@ -68,7 +74,7 @@ async fn user(env: &Env, refreshes: Arc<AtomicUsize>) -> ZoomClient {
     let redirect = "http://127.0.0.1:53682/callback";
     let request = AuthorizationRequest::new(
         &config.oauth_base,
-        &env.sandbox.config().client_id,
+        PUBLIC_CLIENT,
         redirect,
         &[],
     )
@@ -149,10 +155,17 @@ async fn profile_settings_and_user_update() {
         Pmi::choose(&pmi.to_string()).is_ok(),
         "the sandbox chose a valid PMI"
     );
+    // As Zoom: `personal_meeting_url` is the PMI's join link, `vanity_url` the personal link.
     assert_eq!(
-        me.personal_meeting_url.as_deref(),
+        me.vanity_url.as_deref(),
         Some(&*format!("{}/my/local.user", env.sandbox.base_url()))
     );
+    let join = me.personal_meeting_url.as_deref().unwrap_or_default();
+    assert!(
+        join.starts_with(&format!("{}/j/{}", env.sandbox.base_url(), pmi.get())),
+        "{join}"
+    );
+    assert_eq!(me.personal_link(), me.vanity_url.as_deref());
 
     let settings = zoom.settings().await.unwrap();
     assert!(settings.personal_meeting);
@@ -713,7 +726,7 @@ async fn user_sign_in_refreshes_once_rotates_and_then_asks_to_sign_in_again() {
         config.http_client().unwrap(),
         config,
         Credentials::RefreshToken {
-            client_id: "pmi-desk-local".into(),
+            client_id: PUBLIC_CLIENT.into(),
             client_secret: None,
             refresh_token: first_refresh,
         },
@@ -733,7 +746,7 @@ async fn pkce_state_and_code_are_checked() {
     let config = fast_config(env.sandbox.base_url());
     let request = AuthorizationRequest::new(
         &config.oauth_base,
-        "pmi-desk-local",
+        PUBLIC_CLIENT,
         "http://127.0.0.1:53682/cb",
         &[],
     )
@@ -747,7 +760,7 @@ async fn pkce_state_and_code_are_checked() {
     // Another attempt's verifier does not fit this code.
     let other = AuthorizationRequest::new(
         &config.oauth_base,
-        "pmi-desk-local",
+        PUBLIC_CLIENT,
         "http://127.0.0.1:53682/cb",
         &[],
     )
@@ -766,6 +779,58 @@ async fn pkce_state_and_code_are_checked() {
     // A code works once, and was spent by the failed attempt above.
     let reused = ZoomClient::sign_in_with_code(http, config, &request, &code, &state).await;
     assert!(matches!(reused, Err(Error::SignInAgain(_))));
+}
+
+#[tokio::test]
+async fn sign_out_revokes_both_tokens() {
+    let env = start(|_| {}).await;
+    let zoom = user(&env, Arc::new(AtomicUsize::new(0))).await;
+    zoom.me().await.unwrap();
+    let refresh = zoom.refresh_token().await.unwrap();
+    zoom.revoke().await.expect("revoked as a public client");
+    // The refresh token is dead: a client holding it is asked to sign in again.
+    let config = fast_config(env.sandbox.base_url());
+    let holder = ZoomClient::new(
+        config.http_client().unwrap(),
+        config,
+        Credentials::RefreshToken {
+            client_id: PUBLIC_CLIENT.into(),
+            client_secret: None,
+            refresh_token: refresh,
+        },
+    );
+    assert!(matches!(holder.me().await, Err(Error::SignInAgain(_))));
+    assert!(matches!(zoom.me().await, Err(Error::SignInAgain(_))));
+}
+
+#[tokio::test]
+async fn an_outage_at_the_token_endpoint_is_not_a_refused_sign_in() {
+    let env = start(|_| {}).await;
+    for (kind, status) in [(FaultKind::Status, Some(503)), (FaultKind::Status, Some(500))] {
+        env.sandbox.add_fault(Fault {
+            route: "POST /oauth/token".into(),
+            kind,
+            count: 10,
+            status,
+            latency_ms: None,
+            retry_after: None,
+            retry_after_secs: None,
+        });
+        let err = admin(&env).me().await.unwrap_err();
+        assert!(matches!(err, Error::Unreachable(_)), "{status:?}: {err:?}");
+        env.sandbox.clear_faults();
+    }
+    env.sandbox.add_fault(Fault {
+        route: "POST /oauth/token".into(),
+        kind: FaultKind::RateLimit,
+        count: 10,
+        status: None,
+        latency_ms: None,
+        retry_after: Some(RetryAfter::Seconds),
+        retry_after_secs: Some(30),
+    });
+    let err = admin(&env).me().await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -39,7 +39,8 @@ fn no_content() -> Response {
 
 pub async fn get_user(State(state): Shared, Path(user_id): Path<String>) -> ApiResult<Json<Value>> {
     let user = resolve_user(&state, &user_id)?;
-    Ok(Json(user.to_json(&state.base_url)))
+    let room = state.store.meeting(user.pmi)?;
+    Ok(Json(user.to_json(&state.base_url, room.as_ref())))
 }
 
 pub async fn patch_user(

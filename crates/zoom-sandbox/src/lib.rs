@@ -55,9 +55,25 @@ pub struct Config {
     pub enable_faults: bool,
     /// Allows a non-loopback listen address.
     pub allow_remote: bool,
-    /// The new user's name and time zone, used on first start only.
+    /// A public OAuth client (no secret): authorization code with PKCE, and refresh, with only
+    /// this client ID, as Zoom's "Public Client OAuth" apps.
+    pub public_client_id: Option<String>,
+    /// Serves `/oauth/authorize` and the authorization code grant. `None` (the default, and the
+    /// app's embedded account) serves neither, so no other process can get a user token.
+    pub authorize: Option<Consent>,
+    /// The new user's name, email and time zone, used on first start only.
     pub display_name: String,
+    pub email: String,
     pub timezone: String,
+}
+
+/// How `/oauth/authorize` asks the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// A consent page with Allow and Deny, as Zoom shows.
+    Ask,
+    /// Approves at once (automated tests).
+    AutoApprove,
 }
 
 impl std::fmt::Debug for Config {
@@ -70,6 +86,8 @@ impl std::fmt::Debug for Config {
             .field("account_id", &self.account_id)
             .field("daily_meeting_limit", &self.daily_meeting_limit)
             .field("enable_faults", &self.enable_faults)
+            .field("public_client_id", &self.public_client_id)
+            .field("authorize", &self.authorize)
             .finish_non_exhaustive()
     }
 }
@@ -87,7 +105,10 @@ impl Config {
             token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
             enable_faults: false,
             allow_remote: false,
+            public_client_id: None,
+            authorize: None,
             display_name: "Local User".into(),
+            email: "you@pmidesk.example.com".into(),
             timezone: "UTC".into(),
         }
     }
@@ -99,6 +120,8 @@ pub enum StartError {
         "refusing to listen on {0}: it is not a loopback address (pass --allow-remote to allow it)"
     )]
     NotLoopback(SocketAddr),
+    #[error("refusing to serve other machines with the published default client secret: set --client-secret (or ZOOM_SANDBOX_CLIENT_SECRET)")]
+    DefaultSecretRemote,
     #[error("cannot use the data folder {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -117,6 +140,7 @@ pub(crate) struct AppState {
     pub store: Store,
     pub config: Config,
     pub faults: faults::Faults,
+    pub consents: oauth::Consents,
     /// `http://127.0.0.1:PORT`: where the API, OAuth and the meeting pages are served.
     pub base_url: String,
 }
@@ -135,6 +159,9 @@ impl Sandbox {
     pub async fn start(config: Config) -> Result<Self, StartError> {
         if !config.listen.ip().is_loopback() && !config.allow_remote {
             return Err(StartError::NotLoopback(config.listen));
+        }
+        if !config.listen.ip().is_loopback() && config.client_secret == DEFAULT_CLIENT_SECRET {
+            return Err(StartError::DefaultSecretRemote);
         }
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
             path: config.data_dir.clone(),
@@ -158,6 +185,7 @@ impl Sandbox {
             store,
             config,
             faults: faults::Faults::default(),
+            consents: oauth::Consents::default(),
             base_url: base_url.clone(),
         });
         let app = router(state.clone());
@@ -198,6 +226,11 @@ impl Sandbox {
     /// Arms a fault directly (tests in the same process); the HTTP route does the same.
     pub fn add_fault(&self, fault: Fault) {
         self.state.faults.add(fault);
+    }
+
+    /// Clears every armed fault.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
     }
 
     /// Makes every access token lapse now, so the next call must refresh (tests).
@@ -247,7 +280,7 @@ fn seed(store: &Store, config: &Config) -> Result<UserRecord, rusqlite::Error> {
     let user = UserRecord {
         id: "local-user".into(),
         account_id: config.account_id.clone(),
-        email: "you@pmidesk.example.com".into(),
+        email: config.email.clone(),
         first_name: first.into(),
         last_name: last.into(),
         display_name: config.display_name.clone(),
@@ -301,13 +334,18 @@ fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new()
         .nest("/v2", v2)
         .route("/oauth/token", post(oauth::token))
-        .route("/oauth/authorize", get(oauth::authorize))
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/", get(pages::home))
         .route("/j/{id}", get(pages::join))
         .route("/s/{id}", get(pages::start))
         .route("/my/{name}", get(pages::personal_link))
         .fallback(not_found);
+    if state.config.authorize.is_some() {
+        app = app.route(
+            "/oauth/authorize",
+            get(oauth::authorize).post(oauth::decide),
+        );
+    }
     if state.config.enable_faults {
         app = app.route(
             "/_sandbox/faults",

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use zoom_sandbox::{Config, Sandbox};
+use zoom_sandbox::{Config, Consent, Sandbox};
 
 /// A local service that speaks Zoom's REST API v2 (under /v2) and OAuth (under /oauth).
 #[derive(Parser)]
@@ -37,6 +37,18 @@ struct Args {
     /// Allow listening on a non-loopback address.
     #[arg(long)]
     allow_remote: bool,
+    /// A public OAuth client ID (no secret, PKCE), as a Zoom app with "Public Client OAuth" on.
+    #[arg(long)]
+    public_client_id: Option<String>,
+    /// Approve sign-ins at once instead of showing the consent page (automated tests).
+    #[arg(long)]
+    auto_approve: bool,
+    /// The user's name on first start.
+    #[arg(long, default_value = "Local User")]
+    display_name: String,
+    /// The user's email on first start.
+    #[arg(long, default_value = "you@pmidesk.example.com")]
+    email: String,
     /// The user's time zone on first start (IANA name).
     #[arg(long, default_value = "UTC")]
     timezone: String,
@@ -61,6 +73,15 @@ async fn main() -> anyhow::Result<()> {
     config.enable_faults = args.enable_faults;
     config.allow_remote = args.allow_remote;
     config.timezone = args.timezone;
+    config.public_client_id = args.public_client_id;
+    // Unlike the app's embedded account, the service on its own plays Zoom's sign-in.
+    config.authorize = Some(if args.auto_approve {
+        Consent::AutoApprove
+    } else {
+        Consent::Ask
+    });
+    config.display_name = args.display_name;
+    config.email = args.email;
     let sandbox = Sandbox::start(config).await?;
     println!("zoom-sandbox listening on {}", sandbox.base_url());
     tokio::signal::ctrl_c().await?;

@@ -86,17 +86,15 @@ impl UserRecord {
             .unwrap_or(false)
     }
 
-    /// `/my/<vanity>` when the user has a personal link name, else the PMI's join link.
-    pub fn personal_meeting_url(&self, base: &str) -> String {
-        self.vanity_name
-            .as_deref()
-            .and_then(|name| VanityName::new(name).ok())
-            .and_then(|name| PersonalLink::new(base, name).ok())
-            .map(|link| link.to_string())
-            .unwrap_or_else(|| format!("{base}/j/{}", self.pmi))
+    /// `/my/<vanity>` when the user has a valid personal link name.
+    pub fn vanity_url(&self, base: &str) -> Option<String> {
+        let name = VanityName::new(self.vanity_name.as_deref()?).ok()?;
+        PersonalLink::new(base, name).ok().map(|link| link.to_string())
     }
 
-    pub fn to_json(&self, base: &str) -> Value {
+    /// The user as Zoom serves it: `personal_meeting_url` is the PMI's join link (`room` is the
+    /// personal room), `vanity_url` the `/my/<name>` personal link when there is a name.
+    pub fn to_json(&self, base: &str, room: Option<&MeetingRecord>) -> Value {
         let mut user = json!({
             "id": self.id,
             "account_id": self.account_id,
@@ -109,7 +107,9 @@ impl UserRecord {
             "role_name": "Owner",
             "pmi": self.pmi,
             "use_pmi": self.use_pmi,
-            "personal_meeting_url": self.personal_meeting_url(base),
+            "personal_meeting_url": room
+                .map(|room| room.join_link(self, base))
+                .unwrap_or_else(|| format!("{base}/j/{}", self.pmi)),
             "timezone": self.timezone,
             "verified": 1,
             "language": "en-US",
@@ -120,8 +120,8 @@ impl UserRecord {
             "login_types": [100],
             "cluster": "local",
         });
-        if let Some(name) = &self.vanity_name {
-            user["vanity_url"] = Value::from(format!("{base}/my/{name}"));
+        if let Some(url) = self.vanity_url(base) {
+            user["vanity_url"] = Value::from(url);
         }
         user
     }

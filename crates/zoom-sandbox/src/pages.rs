@@ -132,3 +132,24 @@ pub async fn home() -> Html<String> {
         "This service speaks Zoom's REST API v2 under /v2 and OAuth under /oauth, for PMI Desk's built-in account and its tests.",
     )
 }
+
+/// Zoom's consent page: who is signing in, and Allow or Deny. The form carries only the
+/// one-time ticket of the checked request.
+pub fn consent(display_name: &str, email: &str, ticket: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Allow PMI Desk?</title>\
+         <style>body{{font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}}\
+         h1{{font-size:1.4rem}}button{{font:inherit;padding:.4rem 1.2rem;margin-right:.5rem}}</style></head>\
+         <body><h1>Allow PMI Desk to use your account?</h1>\
+         <p>Signed in as <strong>{name}</strong> ({email}).</p>\
+         <p>PMI Desk will be able to read and change your profile, settings and meetings.</p>\
+         <form method=\"post\" action=\"/oauth/authorize\">\
+         <input type=\"hidden\" name=\"ticket\" value=\"{ticket}\">\
+         <button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>\
+         <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>\
+         <p class=\"id\">PMI Desk local meeting service</p></body></html>",
+        name = escape(display_name),
+        email = escape(email),
+        ticket = escape(ticket),
+    ))
+}

@@ -6,7 +6,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use zoom_sandbox::{Config, Sandbox};
+use zoom_sandbox::{Config, Consent, Sandbox};
 
 struct Api {
     sandbox: Sandbox,
@@ -545,9 +545,69 @@ async fn every_v2_call_needs_a_valid_bearer_token() {
     api.error(Method::GET, "/users/me", None, 401, 124).await;
 }
 
+const PUBLIC_CLIENT: &str = "pmi-desk-public";
+/// RFC 7636's example: the verifier and its S256 challenge.
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// A sandbox that plays Zoom's sign-in, as the standalone binary does.
+async fn start_signing_in(consent: Consent) -> Api {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (sandbox, http, token) = start_in(dir.path(), |c| {
+        c.public_client_id = Some(PUBLIC_CLIENT.into());
+        c.authorize = Some(consent);
+    })
+    .await;
+    Api {
+        sandbox,
+        http,
+        token,
+        _dir: Some(dir),
+    }
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn authorize(
+    base: &str,
+    client_id: &str,
+    redirect: &str,
+    state: Option<&str>,
+) -> reqwest::Response {
+    let mut query = vec![
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ];
+    if let Some(state) = state {
+        query.push(("state", state));
+    }
+    no_redirects()
+        .get(format!("{base}/oauth/authorize"))
+        .query(&query)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn redirect_param(response: &reqwest::Response, name: &str) -> Option<String> {
+    let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
+    location
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 #[tokio::test]
 async fn oauth_endpoints_check_clients_codes_and_redirects() {
-    let api = start().await;
+    let api = start_signing_in(Consent::AutoApprove).await;
     let base = api.sandbox.base_url();
     let wrong_secret = api
         .http
@@ -565,48 +625,20 @@ async fn oauth_endpoints_check_clients_codes_and_redirects() {
         wrong_secret.json::<Value>().await.unwrap()["error"],
         "invalid_client"
     );
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; // S256 of RFC 7636's example verifier
-    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    let authorize = |redirect: &str| {
-        no_redirect
-            .get(format!("{base}/oauth/authorize"))
-            .query(&[
-                ("response_type", "code"),
-                ("client_id", "pmi-desk-local"),
-                ("redirect_uri", redirect),
-                ("code_challenge", challenge),
-                ("code_challenge_method", "S256"),
-                ("state", "xyz"),
-            ])
-            .send()
-    };
     assert_eq!(
-        authorize("https://example.com/cb").await.unwrap().status(),
+        authorize(base, PUBLIC_CLIENT, "https://example.com/cb", None)
+            .await
+            .status(),
         400,
         "only loopback redirects"
     );
-    let response = authorize("http://127.0.0.1:4000/cb").await.unwrap();
+    // Loopback redirects are matched on any port (RFC 8252).
+    let response = authorize(base, PUBLIC_CLIENT, "http://127.0.0.1:4000/cb", Some("xyz")).await;
     assert_eq!(response.status(), 303);
-    let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
-    assert_eq!(
-        location
-            .query_pairs()
-            .find(|(k, _)| k == "state")
-            .unwrap()
-            .1,
-        "xyz"
-    );
+    let code = redirect_param(&response, "code").unwrap();
+    assert_eq!(redirect_param(&response, "state").unwrap(), "xyz");
     let exchange = |verifier: &str| {
+        // A public client: client_id in the form, no secret, no Authorization header.
         api.http
             .post(format!("{base}/oauth/token"))
             .form(&[
@@ -614,70 +646,206 @@ async fn oauth_endpoints_check_clients_codes_and_redirects() {
                 ("code", code.as_str()),
                 ("redirect_uri", "http://127.0.0.1:4000/cb"),
                 ("code_verifier", verifier),
-                ("client_id", "pmi-desk-local"),
+                ("client_id", PUBLIC_CLIENT),
             ])
             .send()
     };
-    let good = exchange(verifier).await.unwrap();
+    let good = exchange(VERIFIER).await.unwrap();
     assert_eq!(good.status(), 200);
     let tokens: Value = good.json().await.unwrap();
     assert!(tokens["refresh_token"].as_str().is_some());
-    let again = exchange(verifier).await.unwrap();
+    let again = exchange(VERIFIER).await.unwrap();
     assert_eq!(
         again.json::<Value>().await.unwrap()["error"],
         "invalid_grant",
         "a code works once"
     );
-    let refresh = |token: String| {
+    let refresh = |token: String, client: &'static str| {
         api.http
             .post(format!("{base}/oauth/token"))
             .form(&[
                 ("grant_type", "refresh_token".to_owned()),
                 ("refresh_token", token),
-                ("client_id", "pmi-desk-local".to_owned()),
+                ("client_id", client.to_owned()),
             ])
             .send()
     };
     let first = tokens["refresh_token"].as_str().unwrap().to_owned();
-    let rotated: Value = refresh(first.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        refresh(first.clone(), "pmi-desk-local")
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "the confidential client's ID without its secret is no client"
+    );
+    let rotated: Value = refresh(first.clone(), PUBLIC_CLIENT)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_ne!(rotated["refresh_token"], tokens["refresh_token"]);
     assert_eq!(
-        refresh(first).await.unwrap().status(),
+        refresh(first, PUBLIC_CLIENT).await.unwrap().status(),
         400,
         "a spent refresh token is refused"
+    );
+    // Sign-out: a revoked refresh token is refused.
+    let latest = rotated["refresh_token"].as_str().unwrap().to_owned();
+    let revoked = api
+        .http
+        .post(format!("{base}/oauth/revoke"))
+        .form(&[("token", latest.as_str()), ("client_id", PUBLIC_CLIENT)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(
+        refresh(latest, PUBLIC_CLIENT).await.unwrap().status(),
+        400,
+        "a revoked refresh token is refused"
+    );
+}
+
+#[tokio::test]
+async fn the_consent_page_asks_and_deny_sends_access_denied() {
+    let api = start_signing_in(Consent::Ask).await;
+    let base = api.sandbox.base_url();
+    let page = authorize(base, PUBLIC_CLIENT, "http://127.0.0.1:4100/cb", Some("s1")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Allow") && html.contains("Deny") && html.contains("Local User"),
+        "{html}"
+    );
+    let ticket = html
+        .split("name=\"ticket\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let decide = |ticket: String, decision: &'static str| {
+        no_redirects()
+            .post(format!("{base}/oauth/authorize"))
+            .form(&[("ticket", ticket), ("decision", decision.to_owned())])
+            .send()
+    };
+    let denied = decide(ticket.clone(), "deny").await.unwrap();
+    assert_eq!(denied.status(), 303);
+    assert_eq!(
+        redirect_param(&denied, "error").as_deref(),
+        Some("access_denied")
+    );
+    assert_eq!(redirect_param(&denied, "state").as_deref(), Some("s1"));
+    assert!(redirect_param(&denied, "code").is_none());
+    assert_eq!(
+        decide(ticket, "allow").await.unwrap().status(),
+        400,
+        "a consent ticket works once"
+    );
+
+    let page = authorize(base, PUBLIC_CLIENT, "http://127.0.0.1:4100/cb", Some("s2")).await;
+    let html = page.text().await.unwrap();
+    let ticket = html
+        .split("name=\"ticket\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let allowed = decide(ticket, "allow").await.unwrap();
+    assert_eq!(allowed.status(), 303);
+    assert!(redirect_param(&allowed, "code").is_some());
+    assert_eq!(redirect_param(&allowed, "state").as_deref(), Some("s2"));
+}
+
+#[tokio::test]
+async fn the_embedded_configuration_gives_no_token_to_other_processes() {
+    // `Config::new` is what the app embeds: no authorize endpoint, no public client.
+    let api = start().await;
+    let base = api.sandbox.base_url();
+    assert_eq!(
+        authorize(base, "pmi-desk-local", "http://127.0.0.1:4000/cb", None)
+            .await
+            .status(),
+        404
+    );
+    let code_grant = api
+        .http
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", "anything"),
+            ("redirect_uri", "http://127.0.0.1:4000/cb"),
+            ("code_verifier", VERIFIER),
+            ("client_id", "pmi-desk-local"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_grant.status(), 400);
+    assert_eq!(
+        code_grant.json::<Value>().await.unwrap()["error"],
+        "unsupported_grant_type"
+    );
+    let as_public = api
+        .http
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", "local-account"),
+            ("client_id", "pmi-desk-local"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_public.status(), 401, "the client ID alone is not enough");
+}
+
+#[tokio::test]
+async fn token_parameters_may_come_in_the_query_string() {
+    // As PSZoom sends them: everything in the query, no body.
+    let api = start().await;
+    let base = api.sandbox.base_url();
+    let response = api
+        .http
+        .post(format!(
+            "{base}/oauth/token?grant_type=account_credentials&account_id=local-account"
+        ))
+        .basic_auth(
+            zoom_sandbox::DEFAULT_CLIENT_ID,
+            Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.json::<Value>().await.unwrap()["access_token"].is_string());
+    let json_body = api
+        .http
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(
+            zoom_sandbox::DEFAULT_CLIENT_ID,
+            Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
+        )
+        .json(&json!({"grant_type": "account_credentials"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), 400);
+    let body: Value = json_body.json().await.unwrap();
+    assert!(
+        body["reason"].as_str().unwrap().contains("form-encoded"),
+        "{body}"
     );
 }
 
 #[tokio::test]
 async fn a_wrong_pkce_verifier_is_refused() {
-    let api = start().await;
+    let api = start_signing_in(Consent::AutoApprove).await;
     let base = api.sandbox.base_url();
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = no_redirect
-        .get(format!("{base}/oauth/authorize"))
-        .query(&[
-            ("response_type", "code"),
-            ("client_id", "pmi-desk-local"),
-            ("redirect_uri", "http://localhost:4000/cb"),
-            (
-                "code_challenge",
-                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-            ),
-            ("code_challenge_method", "S256"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
+    let response = authorize(base, PUBLIC_CLIENT, "http://localhost:4000/cb", None).await;
+    let code = redirect_param(&response, "code").unwrap();
     let refused = api
         .http
         .post(format!("{base}/oauth/token"))
@@ -689,7 +857,7 @@ async fn a_wrong_pkce_verifier_is_refused() {
                 "code_verifier",
                 "a-different-verifier-that-is-long-enough-to-pass-the-length-check",
             ),
-            ("client_id", "pmi-desk-local"),
+            ("client_id", PUBLIC_CLIENT),
         ])
         .send()
         .await
@@ -840,6 +1008,10 @@ async fn it_refuses_a_non_loopback_address_unless_allowed() {
     config.listen = "0.0.0.0:0".parse().unwrap();
     let err = Sandbox::start(config.clone()).await.err().expect("refused");
     assert!(err.to_string().contains("--allow-remote"), "{err}");
+    // Allowed, but never with the secret everyone can read in the README.
+    config.allow_remote = true;
+    let err = Sandbox::start(config).await.err().expect("refused");
+    assert!(err.to_string().contains("--client-secret"), "{err}");
 }
 
 #[tokio::test]
@@ -879,9 +1051,18 @@ async fn start_and_join_links_open_pages_and_start_the_meeting() {
         .2;
     assert_eq!(got["status"], "started");
     let me = api.raw(Method::GET, "/users/me", None).await.2;
+    // As Zoom: the PMI's join link in `personal_meeting_url`, the personal link in `vanity_url`.
+    assert!(
+        me["personal_meeting_url"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/j/{}", me["pmi"])),
+        "{me}"
+    );
+    assert!(me["vanity_url"].as_str().unwrap().ends_with("/my/local.user"));
     let personal = api
         .http
-        .get(me["personal_meeting_url"].as_str().unwrap())
+        .get(me["vanity_url"].as_str().unwrap())
         .send()
         .await
         .unwrap();
