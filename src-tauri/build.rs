@@ -17,6 +17,10 @@ const COMMANDS: &[&str] = &[
     "set_room_options",
     "preferences",
     "set_preferences",
+    "account",
+    "sign_in",
+    "cancel_sign_in",
+    "sign_out",
 ];
 
 fn main() {

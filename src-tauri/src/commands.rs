@@ -7,8 +7,8 @@ use crate::clipboard::Clipboard;
 use crate::desk::Desk;
 use crate::error::Error;
 use crate::views::{
-    MeetingView, Overview, PersonalRoomView, PmiChoice, Preferences, ScheduleWarningView,
-    Scheduled, Started,
+    AccountView, MeetingView, Overview, PersonalRoomView, PmiChoice, Preferences,
+    ScheduleWarningView, Scheduled, Started,
 };
 
 #[tauri::command]
@@ -153,4 +153,32 @@ pub fn set_preferences<R: Runtime>(
 ) -> Result<Preferences, Error> {
     crate::set_start_at_login(&app, preferences.start_at_login);
     desk.set_preferences(preferences)
+}
+
+#[tauri::command]
+pub fn account(desk: State<'_, Desk>) -> AccountView {
+    desk.account()
+}
+
+/// Opens Zoom's sign-in page in the browser and waits for its answer. `client_id` is what the
+/// Settings field holds (the environment's Client ID wins over it).
+#[tauri::command]
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    client_id: Option<String>,
+) -> Result<AccountView, Error> {
+    let pending = desk.begin_sign_in(client_id).await?;
+    crate::open(&app, pending.url())?;
+    desk.finish_sign_in(pending).await
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(desk: State<'_, Desk>) {
+    desk.cancel_sign_in();
+}
+
+#[tauri::command]
+pub async fn sign_out(desk: State<'_, Desk>) -> Result<AccountView, Error> {
+    desk.sign_out().await
 }

@@ -2,46 +2,354 @@
 //! schedule meetings, copy links and invitations. Commands and tray actions call these; the
 //! rules themselves live in `pmi-core`, Zoom's API in `zoom-api`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Duration, Local, Utc};
 use pmi_core::{
     check_pmi_schedule, ics_event, DesktopLink, Meeting, MeetingId, MeetingKind,
     PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile, ScheduleRequest, ValidSchedule,
 };
-use zoom_api::{ListKind, MeetingUpdate, NewMeeting, SettingsUpdate};
+use tokio::sync::oneshot;
+use zoom_api::{AuthorizationRequest, ListKind, MeetingUpdate, NewMeeting, SettingsUpdate};
 
+use crate::account::{
+    account_dir, new_keychain_entry, AccountRecord, Current, Launch, Patience, Session,
+    ZoomAccount, ZoomEndpoints,
+};
 use crate::error::Error;
-use crate::state::Account;
-use crate::store::{CacheFile, PreferencesFile};
+use crate::keychain::{Keychain, TokenSaver};
+use crate::sign_in::LoopbackRedirect;
+use crate::store::{JsonFile, PreferencesFile};
 use crate::views::{
-    MeetingView, OpenIn, Overview, PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences,
-    ScheduleWarningView, Scheduled, Started,
+    AccountKind, AccountView, ClientIdSource, ErrorBody, MeetingView, OpenIn, Overview,
+    PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences, ScheduleWarningView, Scheduled,
+    Started,
 };
 
 /// How long Zoom's `start_url` stays valid.
 const START_URL_LIFETIME: Duration = Duration::hours(2);
 
+/// The scopes PMI Desk asks a Zoom account for (granular scopes, as Zoom's notes list them).
+pub const ZOOM_SCOPES: &[&str] = &[
+    "user:read:user",
+    "user:read:settings",
+    "user:update:settings",
+    "meeting:read:list_meetings",
+    "meeting:read:list_upcoming_meetings",
+    "meeting:read:meeting",
+    "meeting:write:meeting",
+    "meeting:update:meeting",
+    "meeting:delete:meeting",
+    "meeting:read:invitation",
+    "meeting:update:status",
+    "user:read:zak",
+];
+
+/// Where "Sign in with Zoom" goes and with which app: from the environment when the app
+/// started, else from Settings, else compiled in.
+#[derive(Debug, Clone, Default)]
+pub struct ZoomSignIn {
+    /// `PMI_DESK_ZOOM_CLIENT_ID` at start.
+    pub client_id_from_env: Option<String>,
+    /// `PMI_DESK_ZOOM_CLIENT_ID` when the app was built.
+    pub client_id_built_in: Option<String>,
+    pub endpoints: ZoomEndpoints,
+    pub patience: Patience,
+}
+
+/// A sign-in waiting for the browser: the page to open, then `finish_sign_in`.
+pub struct PendingSignIn {
+    request: AuthorizationRequest,
+    redirect: LoopbackRedirect,
+    cancel: oneshot::Receiver<()>,
+}
+
+impl PendingSignIn {
+    /// Zoom's authorize page, to open in the system browser.
+    pub fn url(&self) -> &str {
+        self.request.url().as_str()
+    }
+}
+
 pub struct Desk {
-    account: Account,
     prefs: PreferencesFile,
-    cache: CacheFile,
+    /// Which account is in use (`account.json`; no secret in it).
+    account_file: JsonFile<AccountRecord>,
+    current: RwLock<Arc<Current>>,
+    launch: Arc<Launch>,
+    zoom_sign_in: ZoomSignIn,
+    /// Cancels the sign-in waiting for the browser, if one is.
+    signing_in: Mutex<Option<oneshot::Sender<()>>>,
     /// Where "Other Calendars" writes `.ics` files.
     calendar_dir: PathBuf,
 }
 
 impl Desk {
-    pub fn new(account: Account, data_dir: &std::path::Path, calendar_dir: PathBuf) -> Self {
+    /// The desk on `data_dir`; the account starts when first used, so this does no network or
+    /// keychain call.
+    pub fn new(
+        data_dir: &Path,
+        calendar_dir: PathBuf,
+        local_faults: bool,
+        zoom_sign_in: ZoomSignIn,
+    ) -> Self {
+        move_old_cache(data_dir);
+        let launch = Arc::new(Launch {
+            data_dir: data_dir.to_path_buf(),
+            local_faults,
+            keychain: Keychain::new(zoom_sign_in.patience.keychain),
+        });
+        let account_file = JsonFile::<AccountRecord>::open(data_dir.join("account.json"));
+        let current = Current::new(account_file.get(), launch.clone());
         Self {
-            account,
             prefs: PreferencesFile::open(data_dir.join("preferences.json")),
-            cache: CacheFile::open(data_dir.join("cache.json")),
+            account_file,
+            current: RwLock::new(Arc::new(current)),
+            launch,
+            zoom_sign_in,
+            signing_in: Mutex::new(None),
             calendar_dir,
         }
     }
 
-    fn zoom(&self) -> &zoom_api::ZoomClient {
-        &self.account.zoom
+    /// The account in use. An operation holds on to it, so what it reads and caches stays with
+    /// that account even if the user signs in or out meanwhile.
+    fn current(&self) -> Arc<Current> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn switch_to(&self, next: Current) -> Arc<Current> {
+        let next = Arc::new(next);
+        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        std::mem::replace(&mut *current, next)
+    }
+
+    // ---- the account ------------------------------------------------------------------------
+
+    /// The account in use and how sign-in is set up, for Settings.
+    pub fn account(&self) -> AccountView {
+        let current = self.current();
+        let (client_id, client_id_source) = self.client_id(None);
+        let (display_name, email) = match &current.record {
+            AccountRecord::Local => (None, None),
+            AccountRecord::Zoom(z) => (Some(z.display_name.clone()), Some(z.email.clone())),
+        };
+        AccountView {
+            kind: match current.record {
+                AccountRecord::Local => AccountKind::Local,
+                AccountRecord::Zoom(_) => AccountKind::Zoom,
+            },
+            display_name,
+            email,
+            keychain_problem: current.keychain_problem(),
+            client_id,
+            client_id_source,
+            signing_in: self
+                .signing_in
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .is_some_and(|tx| !tx.is_closed()),
+        }
+    }
+
+    /// The Client ID to sign in with: the environment's, else the one typed in Settings, else
+    /// the one saved in Settings, else the built-in one.
+    fn client_id(&self, typed: Option<&str>) -> (Option<String>, ClientIdSource) {
+        let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        if let Some(id) = self
+            .zoom_sign_in
+            .client_id_from_env
+            .as_deref()
+            .and_then(nonempty)
+        {
+            return (Some(id), ClientIdSource::Environment);
+        }
+        let saved = self.prefs.get().zoom_client_id;
+        if let Some(id) = typed.and_then(nonempty).or_else(|| nonempty(&saved)) {
+            return (Some(id), ClientIdSource::Settings);
+        }
+        match self
+            .zoom_sign_in
+            .client_id_built_in
+            .as_deref()
+            .and_then(nonempty)
+        {
+            Some(id) => (Some(id), ClientIdSource::BuiltIn),
+            None => (None, ClientIdSource::None),
+        }
+    }
+
+    /// Starts "Sign in with Zoom": a loopback listener for the redirect, and the authorize page
+    /// (PKCE S256 and a random `state`) for the caller to open in the browser. A sign-in still
+    /// waiting is cancelled.
+    pub async fn begin_sign_in(
+        &self,
+        typed_client_id: Option<String>,
+    ) -> Result<PendingSignIn, Error> {
+        let (client_id, source) = self.client_id(typed_client_id.as_deref());
+        let client_id = client_id.ok_or(Error::NoClientId)?;
+        if source == ClientIdSource::Settings && self.prefs.get().zoom_client_id != client_id {
+            self.prefs
+                .update(|p| p.zoom_client_id = client_id.clone())
+                .map_err(Error::file)?;
+        }
+        let redirect = LoopbackRedirect::bind().await?;
+        let config = self.zoom_sign_in.endpoints.client_config()?;
+        let request =
+            AuthorizationRequest::new(&config.oauth_base, &client_id, redirect.uri(), ZOOM_SCOPES)?;
+        let (cancel_tx, cancel) = oneshot::channel();
+        if let Some(earlier) = self
+            .signing_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(cancel_tx)
+        {
+            let _ = earlier.send(());
+        }
+        Ok(PendingSignIn {
+            request,
+            redirect,
+            cancel,
+        })
+    }
+
+    /// Cancels the sign-in waiting for the browser, if there is one.
+    pub fn cancel_sign_in(&self) {
+        if let Some(tx) = self
+            .signing_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Waits for the browser's answer, exchanges the code as a public client, keeps the refresh
+    /// token in the keychain, and makes the Zoom account the one in use.
+    pub async fn finish_sign_in(&self, pending: PendingSignIn) -> Result<AccountView, Error> {
+        let PendingSignIn {
+            request,
+            redirect,
+            cancel,
+        } = pending;
+        let answer = redirect
+            .wait(
+                request.state().to_owned(),
+                self.zoom_sign_in.patience.sign_in,
+                cancel,
+            )
+            .await;
+        let code = answer?;
+        let endpoints = self.zoom_sign_in.endpoints.clone();
+        let config = endpoints.client_config()?;
+        let zoom = zoom_api::ZoomClient::sign_in_with_code(
+            config.http_client()?,
+            config,
+            &request,
+            &code,
+            request.state(),
+        )
+        .await?;
+        let profile = zoom.me().await?;
+        let refresh = zoom
+            .refresh_token()
+            .await
+            .ok_or_else(|| Error::Zoom(zoom_api::Error::SignInAgain("no refresh token".into())))?;
+        let record = ZoomAccount {
+            user_id: profile.user_id.clone(),
+            display_name: profile.display_name.clone(),
+            email: profile.email.clone(),
+            client_id: request.client_id().to_owned(),
+            oauth_url: endpoints.oauth_url,
+            api_url: endpoints.api_url,
+            keychain_entry: new_keychain_entry(),
+        };
+        // Saved now, with the keychain's timeout: the moment to say that it cannot be used.
+        let keychain = &self.launch.keychain;
+        let memory_only = match keychain.save(&record.keychain_entry, &refresh).await {
+            Ok(()) => None,
+            Err(err) => {
+                tracing::warn!(%err, "signed in for this run only");
+                Some(format!(
+                    "{err}. You are signed in until PMI Desk quits; your sign-in is not saved anywhere else."
+                ))
+            }
+        };
+        let session = match memory_only {
+            Some(_) => Session::zoom(zoom, None),
+            None => {
+                let saver = TokenSaver::new(keychain.clone(), record.keychain_entry.clone());
+                let on_rotate = saver.clone();
+                Session::zoom(
+                    zoom.on_refresh_token(move |token| on_rotate.save(token)),
+                    Some(saver),
+                )
+            }
+        };
+        let record = AccountRecord::Zoom(record);
+        if memory_only.is_none() {
+            self.account_file
+                .update(|r| *r = record.clone())
+                .map_err(Error::file)?;
+        }
+        let next = Current::signed_in(record, session, memory_only, self.launch.clone());
+        let previous = self.switch_to(next);
+        self.cancel_sign_in();
+        if previous.record.key() != self.current().record.key() {
+            self.forget(&previous).await;
+        }
+        Ok(self.account())
+    }
+
+    /// Signs out of Zoom: revokes the tokens, deletes the keychain entry and the account's
+    /// cache, and goes back to the local account.
+    pub async fn sign_out(&self) -> Result<AccountView, Error> {
+        let current = self.current();
+        if current.record == AccountRecord::Local {
+            return Ok(self.account());
+        }
+        if self.account_file.get() != AccountRecord::Local {
+            self.account_file
+                .update(|r| *r = AccountRecord::Local)
+                .map_err(Error::file)?;
+        }
+        let previous = self.switch_to(Current::new(AccountRecord::Local, self.launch.clone()));
+        self.forget(&previous).await;
+        Ok(self.account())
+    }
+
+    /// Revokes a Zoom account's tokens and removes everything kept for it.
+    async fn forget(&self, account: &Current) {
+        let AccountRecord::Zoom(z) = &account.record else {
+            return;
+        };
+        // Revoking needs the client: started now if it was not (the token is in the keychain).
+        match account.session().await {
+            Ok(session) => {
+                if let Err(err) = session.zoom.revoke().await {
+                    tracing::warn!(%err, "could not revoke the Zoom tokens");
+                }
+            }
+            Err(err) => tracing::warn!(%err, "could not revoke the Zoom tokens"),
+        }
+        if let Err(err) = self.launch.keychain.delete(&z.keychain_entry).await {
+            tracing::warn!(%err, "could not delete the keychain entry");
+        }
+        if let Err(err) = account.cache.discard() {
+            tracing::warn!(%err, "could not delete the account's cache");
+        }
+        let dir = account_dir(&self.launch.data_dir, &account.record);
+        if let Err(err) = std::fs::remove_dir_all(&dir) {
+            if err.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(%err, dir = %dir.display(), "could not delete the account's folder");
+            }
+        }
     }
 
     // ---- the personal room ----------------------------------------------------------------
@@ -49,6 +357,7 @@ impl Desk {
     /// Reads the personal room from the service and keeps a copy for when it cannot be reached.
     async fn fetch_room(
         &self,
+        a: &Current,
         settings: &PmiSettings,
         profile: Profile,
     ) -> Result<PersonalRoomView, Error> {
@@ -56,12 +365,13 @@ impl Desk {
             return Err(Error::NoPmi);
         }
         let pmi = profile.pmi.ok_or(Error::NoPmi)?;
+        let session = a.session().await?;
         let (room, invitation) = tokio::try_join!(
-            self.zoom().meeting(pmi.meeting_id()),
-            self.zoom().invitation(pmi.meeting_id())
+            session.zoom.meeting(pmi.meeting_id()),
+            session.zoom.invitation(pmi.meeting_id())
         )?;
         let view = PersonalRoomView {
-            display_name: profile.display_name,
+            display_name: profile.display_name.clone(),
             pmi: pmi.get(),
             pmi_formatted: pmi.formatted(),
             personal_link: profile
@@ -75,7 +385,7 @@ impl Desk {
         };
         let start_url = room.start_url.clone();
         let saved = view.clone();
-        if let Err(err) = self.cache.update(move |c| {
+        if let Err(err) = a.cache.update(move |c| {
             c.room = Some(saved);
             c.room_start_url = start_url;
             c.room_read_at = Some(Utc::now());
@@ -87,33 +397,63 @@ impl Desk {
 
     /// The personal room, or the last one seen (marked offline) when the service is unreachable.
     pub async fn personal_room(&self) -> Result<PersonalRoomView, Error> {
+        let a = self.current();
+        self.personal_room_of(&a).await
+    }
+
+    async fn personal_room_of(&self, a: &Current) -> Result<PersonalRoomView, Error> {
         let fetched = async {
-            let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
-            self.fetch_room(&settings, profile).await
+            let session = a.session().await?;
+            let (settings, profile) = tokio::try_join!(session.zoom.settings(), session.zoom.me())?;
+            self.fetch_room(a, &settings, profile).await
         }
         .await;
         match fetched {
             Ok(room) => Ok(room),
-            Err(err) if err.is_unreachable() => self.cached_room().ok_or(err),
+            Err(err) if err.may_show_cached() => cached_room(a).ok_or(err),
             Err(err) => Err(err),
         }
     }
 
     /// The last personal room seen, at once and without the network.
     pub fn cached_room(&self) -> Option<PersonalRoomView> {
-        self.cache.get().room.map(|room| PersonalRoomView {
-            offline: true,
-            ..room
-        })
+        cached_room(&self.current())
     }
 
-    /// Everything the Meetings tab shows, read in parallel.
+    /// Everything the Meetings tab shows, read in parallel; when the service cannot answer (or
+    /// the sign-in has lapsed), the last overview read, with the reason.
     pub async fn overview(&self) -> Result<Overview, Error> {
-        let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
+        let a = self.current();
+        match self.read_overview(&a).await {
+            Ok(overview) => {
+                let saved = overview.clone();
+                if let Err(err) = a.cache.update(move |c| c.overview = Some(saved)) {
+                    tracing::warn!(%err, "cannot save the overview for offline use");
+                }
+                Ok(overview)
+            }
+            Err(err) if err.may_show_cached() => match a.cache.get().overview {
+                Some(last) => Ok(Overview {
+                    room: PersonalRoomView {
+                        offline: true,
+                        ..last.room
+                    },
+                    stale: Some(ErrorBody::from(&err)),
+                    ..last
+                }),
+                None => Err(err),
+            },
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn read_overview(&self, a: &Current) -> Result<Overview, Error> {
+        let session = a.session().await?;
+        let (settings, profile) = tokio::try_join!(session.zoom.settings(), session.zoom.me())?;
         let (room, meetings, instant_pmi) = tokio::try_join!(
-            self.fetch_room(&settings, profile),
-            self.upcoming(),
-            self.instant_choice(&settings),
+            self.fetch_room(a, &settings, profile),
+            upcoming(a),
+            instant_choice(a, &settings),
         )?;
         let rules = &settings.passcode_rules;
         Ok(Overview {
@@ -129,14 +469,13 @@ impl Desk {
                 only_allow_numeric: rules.only_allow_numeric,
             },
             meetings: meetings.iter().map(MeetingView::from).collect(),
+            stale: None,
         })
     }
 
     /// Upcoming scheduled meetings, soonest first.
     pub async fn upcoming(&self) -> Result<Vec<Meeting>, Error> {
-        let mut meetings = self.zoom().list_all_meetings(ListKind::Upcoming).await?;
-        meetings.sort_by_key(|m| (m.start, m.id));
-        Ok(meetings)
+        upcoming(&self.current()).await
     }
 
     /// The next meeting that has not ended yet today (local time), for the tray.
@@ -152,39 +491,21 @@ impl Desk {
 
     // ---- "Use my Personal Meeting ID (PMI)" -----------------------------------------------
 
-    /// The check item's state. Locks can be read by an admin (the built-in account is one);
-    /// otherwise a lock is known only from a write that did not hold, remembered in the cache.
-    async fn instant_choice(&self, settings: &PmiSettings) -> Result<PmiChoice, Error> {
-        let locked = match self.zoom().lock_settings("me").await {
-            Ok(locks) => locks
-                .schedule_meeting
-                .and_then(|s| s.use_pmi_for_instant_meetings)
-                .unwrap_or(false),
-            Err(zoom_api::Error::MissingScopes(_) | zoom_api::Error::Api { .. }) => {
-                self.cache.get().instant_pmi.is_some_and(|c| c.locked)
-            }
-            Err(other) => return Err(other.into()),
-        };
-        Ok(PmiChoice {
-            checked: settings.use_pmi_for_instant_meetings,
-            locked,
-        })
-    }
-
     /// Writes `use_pmi_for_instant_meetings`, reads it back, and reports a lock when the value
     /// did not change.
     pub async fn set_instant_pmi(&self, checked: bool) -> Result<PmiChoice, Error> {
-        self.zoom()
-            .update_settings(&SettingsUpdate {
-                use_pmi_for_instant_meetings: Some(checked),
-                ..SettingsUpdate::default()
-            })
-            .await?;
-        let settings = self.zoom().settings().await?;
-        let mut choice = self.instant_choice(&settings).await?;
+        let a = self.current();
+        let zoom = &a.session().await?.zoom;
+        zoom.update_settings(&SettingsUpdate {
+            use_pmi_for_instant_meetings: Some(checked),
+            ..SettingsUpdate::default()
+        })
+        .await?;
+        let settings = zoom.settings().await?;
+        let mut choice = instant_choice(&a, &settings).await?;
         choice.locked |= settings.use_pmi_for_instant_meetings != checked;
         let remembered = choice;
-        if let Err(err) = self.cache.update(move |c| c.instant_pmi = Some(remembered)) {
+        if let Err(err) = a.cache.update(move |c| c.instant_pmi = Some(remembered)) {
             tracing::warn!(%err, "cannot remember the PMI choice");
         }
         Ok(choice)
@@ -205,13 +526,13 @@ impl Desk {
     /// New Meeting: an instant meeting, on the PMI when the account says so. The caller opens
     /// `opened`.
     pub async fn new_meeting(&self) -> Result<Started, Error> {
-        let name = self.cached_room().map(|r| r.display_name);
-        let name = match name {
-            Some(name) => name,
-            None => self.zoom().me().await?.display_name,
+        let a = self.current();
+        let zoom = &a.session().await?.zoom;
+        let name = match cached_room(&a) {
+            Some(room) => room.display_name,
+            None => zoom.me().await?.display_name,
         };
-        let meeting = self
-            .zoom()
+        let meeting = zoom
             .create_meeting(&NewMeeting::instant(format!("{name}'s Zoom Meeting")))
             .await?;
         Ok(Started {
@@ -222,7 +543,8 @@ impl Desk {
 
     /// Start on a listed meeting: re-read for a fresh `start_url` (it expires after two hours).
     pub async fn start_meeting(&self, id: u64) -> Result<Started, Error> {
-        let meeting = self.zoom().meeting(MeetingId::new(id)?).await?;
+        let a = self.current();
+        let meeting = a.session().await?.zoom.meeting(MeetingId::new(id)?).await?;
         Ok(Started {
             opened: self.start_link(&meeting),
             meeting: MeetingView::from(&meeting),
@@ -232,15 +554,16 @@ impl Desk {
     /// The link that starts the personal room: from the cache at once when it is fresh enough,
     /// otherwise read again; when the service cannot be reached, the last link known.
     pub async fn personal_room_start_link(&self) -> Result<String, Error> {
+        let a = self.current();
         let prefs = self.prefs.get();
-        let mut cached = self.cache.get();
+        let mut cached = a.cache.get();
         let fresh = cached
             .room_read_at
             .is_some_and(|at| Utc::now() - at < START_URL_LIFETIME - Duration::minutes(5));
         if cached.room.is_none() || (prefs.open_in == OpenIn::Browser && !fresh) {
             // Read again; when the service cannot be reached this keeps the last room known.
-            self.personal_room().await?;
-            cached = self.cache.get();
+            self.personal_room_of(&a).await?;
+            cached = a.cache.get();
         }
         let room = cached.room.ok_or(Error::NoPmi)?;
         Ok(match prefs.open_in {
@@ -251,8 +574,12 @@ impl Desk {
 
     // ---- scheduling -----------------------------------------------------------------------
 
-    async fn validate(&self, request: &ScheduleRequest) -> Result<ValidSchedule, Error> {
-        let settings = self.zoom().settings().await?;
+    async fn validate(
+        &self,
+        a: &Current,
+        request: &ScheduleRequest,
+    ) -> Result<ValidSchedule, Error> {
+        let settings = a.session().await?.zoom.settings().await?;
         request
             .validate(&settings.passcode_rules, Utc::now())
             .map_err(Error::InvalidFields)
@@ -265,7 +592,8 @@ impl Desk {
         request: &ScheduleRequest,
         editing: Option<u64>,
     ) -> Result<Vec<ScheduleWarningView>, Error> {
-        let Ok(valid) = self.validate(request).await else {
+        let a = self.current();
+        let Ok(valid) = self.validate(&a, request).await else {
             return Ok(Vec::new());
         };
         let candidate = PmiSlot {
@@ -275,8 +603,7 @@ impl Desk {
             duration_minutes: valid.duration_minutes,
             on_pmi: valid.use_pmi,
         };
-        let others: Vec<PmiSlot> = self
-            .upcoming()
+        let others: Vec<PmiSlot> = upcoming(&a)
             .await?
             .iter()
             .filter_map(|m| {
@@ -303,9 +630,10 @@ impl Desk {
         request: &ScheduleRequest,
         calendar_file: bool,
     ) -> Result<Scheduled, Error> {
-        let v = self.validate(request).await?;
-        let meeting = self
-            .zoom()
+        let a = self.current();
+        let v = self.validate(&a, request).await?;
+        let zoom = &a.session().await?.zoom;
+        let meeting = zoom
             .create_meeting(&NewMeeting {
                 topic: v.topic.clone(),
                 kind: if v.recurrence.is_some() {
@@ -326,7 +654,7 @@ impl Desk {
             })
             .await?;
         let calendar_file = if calendar_file {
-            Some(self.write_calendar_file(&meeting).await?)
+            Some(self.write_calendar_file(&a, &meeting).await?)
         } else {
             None
         };
@@ -342,35 +670,41 @@ impl Desk {
         id: u64,
         request: &ScheduleRequest,
     ) -> Result<MeetingView, Error> {
-        let v = self.validate(request).await?;
+        let a = self.current();
+        let v = self.validate(&a, request).await?;
         let id = MeetingId::new(id)?;
-        self.zoom()
-            .update_meeting(
-                id,
-                &MeetingUpdate {
-                    topic: Some(v.topic),
-                    start: Some(v.start),
-                    duration_minutes: Some(v.duration_minutes),
-                    time_zone: Some(v.time_zone),
-                    passcode: v.passcode,
-                    use_pmi: Some(v.use_pmi),
-                    waiting_room: Some(v.waiting_room),
-                    host_video: Some(v.host_video),
-                    participant_video: Some(v.participant_video),
-                    recurrence: v.recurrence,
-                    agenda: None,
-                },
-            )
-            .await?;
-        Ok(MeetingView::from(&self.zoom().meeting(id).await?))
+        let zoom = &a.session().await?.zoom;
+        zoom.update_meeting(
+            id,
+            &MeetingUpdate {
+                topic: Some(v.topic),
+                start: Some(v.start),
+                duration_minutes: Some(v.duration_minutes),
+                time_zone: Some(v.time_zone),
+                passcode: v.passcode,
+                use_pmi: Some(v.use_pmi),
+                waiting_room: Some(v.waiting_room),
+                host_video: Some(v.host_video),
+                participant_video: Some(v.participant_video),
+                recurrence: v.recurrence,
+                agenda: None,
+            },
+        )
+        .await?;
+        Ok(MeetingView::from(&zoom.meeting(id).await?))
     }
 
     pub async fn delete_meeting(&self, id: u64) -> Result<(), Error> {
-        Ok(self.zoom().delete_meeting(MeetingId::new(id)?).await?)
+        let a = self.current();
+        Ok(a.session()
+            .await?
+            .zoom
+            .delete_meeting(MeetingId::new(id)?)
+            .await?)
     }
 
-    async fn write_calendar_file(&self, meeting: &Meeting) -> Result<String, Error> {
-        let invitation = self.zoom().invitation(meeting.id).await?;
+    async fn write_calendar_file(&self, a: &Current, meeting: &Meeting) -> Result<String, Error> {
+        let invitation = a.session().await?.zoom.invitation(meeting.id).await?;
         let ics = ics_event(meeting, &invitation, Utc::now()).ok_or(Error::NoStartTime)?;
         let name: String = meeting
             .topic
@@ -395,37 +729,39 @@ impl Desk {
 
     /// The invitation of a meeting, or of the personal room (`None`), from the cache when fresh.
     pub async fn invitation(&self, meeting: Option<u64>) -> Result<String, Error> {
+        let a = self.current();
         match meeting {
-            Some(id) => Ok(self.zoom().invitation(MeetingId::new(id)?).await?),
-            None => match self.cached_room() {
-                Some(room) => Ok(room.invitation),
-                None => Ok(self.personal_room().await?.invitation),
-            },
+            Some(id) => Ok(a
+                .session()
+                .await?
+                .zoom
+                .invitation(MeetingId::new(id)?)
+                .await?),
+            None => Ok(self.room_now(&a).await?.invitation),
+        }
+    }
+
+    /// The personal room from the cache when there is one, else read.
+    async fn room_now(&self, a: &Current) -> Result<PersonalRoomView, Error> {
+        match cached_room(a) {
+            Some(room) => Ok(room),
+            None => self.personal_room_of(a).await,
         }
     }
 
     /// The personal link, at once from the cache when there is one.
     pub async fn personal_link(&self) -> Result<String, Error> {
-        match self.cached_room() {
-            Some(room) => Ok(room.personal_link),
-            None => Ok(self.personal_room().await?.personal_link),
-        }
+        Ok(self.room_now(&self.current()).await?.personal_link)
     }
 
     /// The PMI's join link (the "Join Zoom Meeting" section).
     pub async fn join_link(&self) -> Result<String, Error> {
-        match self.cached_room() {
-            Some(room) => Ok(room.join_link),
-            None => Ok(self.personal_room().await?.join_link),
-        }
+        Ok(self.room_now(&self.current()).await?.join_link)
     }
 
     /// A `mailto:` link with the personal room's invitation.
     pub async fn invitation_email(&self) -> Result<String, Error> {
-        let room = match self.cached_room() {
-            Some(room) => room,
-            None => self.personal_room().await?,
-        };
+        let room = self.room_now(&self.current()).await?;
         let mut url = url::Url::parse("mailto:").map_err(|e| Error::Open(e.to_string()))?;
         url.query_pairs_mut()
             .append_pair(
@@ -445,7 +781,9 @@ impl Desk {
         waiting_room: Option<bool>,
         passcode: Option<bool>,
     ) -> Result<PersonalRoomView, Error> {
-        let (settings, profile) = tokio::try_join!(self.zoom().settings(), self.zoom().me())?;
+        let a = self.current();
+        let zoom = &a.session().await?.zoom;
+        let (settings, profile) = tokio::try_join!(zoom.settings(), zoom.me())?;
         let pmi = profile.pmi.ok_or(Error::NoPmi)?.meeting_id();
         let mut update = MeetingUpdate {
             waiting_room,
@@ -453,31 +791,29 @@ impl Desk {
         };
         match passcode {
             Some(false) => {
-                self.zoom()
-                    .update_settings(&SettingsUpdate {
-                        pmi_passcode_requirement: Some(PmiPasscodeRequirement::None),
-                        ..SettingsUpdate::default()
-                    })
-                    .await?;
+                zoom.update_settings(&SettingsUpdate {
+                    pmi_passcode_requirement: Some(PmiPasscodeRequirement::None),
+                    ..SettingsUpdate::default()
+                })
+                .await?;
                 update.passcode = Some(String::new());
             }
             Some(true) => {
-                self.zoom()
-                    .update_settings(&SettingsUpdate {
-                        pmi_passcode_requirement: Some(PmiPasscodeRequirement::All),
-                        ..SettingsUpdate::default()
-                    })
-                    .await?;
-                let room = self.zoom().meeting(pmi).await?;
+                zoom.update_settings(&SettingsUpdate {
+                    pmi_passcode_requirement: Some(PmiPasscodeRequirement::All),
+                    ..SettingsUpdate::default()
+                })
+                .await?;
+                let room = zoom.meeting(pmi).await?;
                 if room.passcode.is_none() {
                     update.passcode = Some(new_passcode(&settings));
                 }
             }
             None => {}
         }
-        self.zoom().update_meeting(pmi, &update).await?;
-        let settings = self.zoom().settings().await?;
-        self.fetch_room(&settings, profile).await
+        zoom.update_meeting(pmi, &update).await?;
+        let settings = zoom.settings().await?;
+        self.fetch_room(&a, &settings, profile).await
     }
 
     // ---- preferences ----------------------------------------------------------------------
@@ -493,7 +829,73 @@ impl Desk {
                 message: "Choose a gap from 0 to 240 minutes.".into(),
             }]));
         }
+        let client_id = new.zoom_client_id.trim();
+        if client_id
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        {
+            return Err(Error::InvalidFields(vec![pmi_core::FieldProblem {
+                field: "zoom_client_id".into(),
+                message: "A Zoom Client ID has only letters, digits, '-' and '_': copy it from your app's App Credentials page.".into(),
+            }]));
+        }
+        let new = Preferences {
+            zoom_client_id: client_id.to_owned(),
+            ..new
+        };
         self.prefs.update(|p| *p = new).map_err(Error::file)
+    }
+}
+
+/// The last personal room seen by account `a`, marked offline.
+fn cached_room(a: &Current) -> Option<PersonalRoomView> {
+    a.cache.get().room.map(|room| PersonalRoomView {
+        offline: true,
+        ..room
+    })
+}
+
+/// Upcoming scheduled meetings of account `a`, soonest first.
+async fn upcoming(a: &Current) -> Result<Vec<Meeting>, Error> {
+    let mut meetings = a
+        .session()
+        .await?
+        .zoom
+        .list_all_meetings(ListKind::Upcoming)
+        .await?;
+    meetings.sort_by_key(|m| (m.start, m.id));
+    Ok(meetings)
+}
+
+/// The check item's state. Locks can be read by an admin (the built-in account is one);
+/// otherwise a lock is known only from a write that did not hold, remembered in the cache.
+async fn instant_choice(a: &Current, settings: &PmiSettings) -> Result<PmiChoice, Error> {
+    let locked = match a.session().await?.zoom.lock_settings("me").await {
+        Ok(locks) => locks
+            .schedule_meeting
+            .and_then(|s| s.use_pmi_for_instant_meetings)
+            .unwrap_or(false),
+        Err(zoom_api::Error::MissingScopes(_) | zoom_api::Error::Api { .. }) => {
+            a.cache.get().instant_pmi.is_some_and(|c| c.locked)
+        }
+        Err(other) => return Err(other.into()),
+    };
+    Ok(PmiChoice {
+        checked: settings.use_pmi_for_instant_meetings,
+        locked,
+    })
+}
+
+/// Before accounts: the local account's cache lay at the top of the data folder.
+fn move_old_cache(data_dir: &Path) {
+    let old = data_dir.join("cache.json");
+    let new = account_dir(data_dir, &AccountRecord::Local).join("cache.json");
+    if old.exists() && !new.exists() {
+        let moved = crate::store::private_dir(new.parent().unwrap_or(data_dir))
+            .and_then(|()| std::fs::rename(&old, &new));
+        if let Err(err) = moved {
+            tracing::warn!(%err, "cannot move the old cache into the local account's folder");
+        }
     }
 }
 

@@ -25,6 +25,12 @@ pub enum Error {
     Open(String),
     #[error("Could not save a file: {0}")]
     File(String),
+    #[error("To sign in with Zoom, enter your Zoom app's Client ID in Settings → Account (the README says how to make one).")]
+    NoClientId,
+    #[error(transparent)]
+    SignIn(#[from] crate::sign_in::SignInError),
+    #[error("Your Zoom sign-in could not be read: {0}.")]
+    Keychain(#[from] crate::keychain::KeychainError),
 }
 
 impl Error {
@@ -32,16 +38,25 @@ impl Error {
         Error::File(err.to_string())
     }
 
-    /// The service could not be reached at all (cached data may stand in).
-    pub fn is_unreachable(&self) -> bool {
-        matches!(self, Error::Zoom(zoom_api::Error::Unreachable(_)))
+    /// The service could not answer now, or the sign-in lapsed: the last data seen may stand
+    /// in, marked, while the user retries or signs in again.
+    pub fn may_show_cached(&self) -> bool {
+        matches!(
+            self,
+            Error::Zoom(
+                zoom_api::Error::Unreachable(_)
+                    | zoom_api::Error::SignInAgain(_)
+                    | zoom_api::Error::RateLimited { .. }
+            ) | Error::Keychain(_)
+        )
     }
 
     /// A stable name for what the UI should do about it.
     pub fn kind(&self) -> &'static str {
         use zoom_api::Error as Z;
         match self {
-            Error::Zoom(Z::SignInAgain(_) | Z::StateMismatch | Z::OAuth { .. }) => "sign_in_again",
+            Error::Zoom(Z::SignInAgain(_) | Z::OAuth { .. }) => "sign_in_again",
+            Error::Zoom(Z::StateMismatch) => "sign_in_failed",
             Error::Zoom(Z::InvalidField { .. }) | Error::InvalidFields(_) => "invalid_fields",
             Error::Domain(_) => "invalid_input",
             Error::Zoom(Z::NotFound(_)) => "not_found",
@@ -59,6 +74,17 @@ impl Error {
             Error::Clipboard(_) => "clipboard",
             Error::Open(_) => "open",
             Error::File(_) => "file",
+            Error::NoClientId => "no_client_id",
+            Error::SignIn(e) => {
+                use crate::sign_in::SignInError as S;
+                match e {
+                    S::Denied => "sign_in_denied",
+                    S::TimedOut(_) => "sign_in_timed_out",
+                    S::Cancelled => "sign_in_cancelled",
+                    S::WrongState | S::Refused(_) | S::Listen(_) => "sign_in_failed",
+                }
+            }
+            Error::Keychain(_) => "keychain",
         }
     }
 
@@ -109,14 +135,19 @@ fn dialog_field(zoom: &str) -> &str {
     }
 }
 
+impl From<&Error> for crate::views::ErrorBody {
+    fn from(err: &Error) -> Self {
+        crate::views::ErrorBody {
+            kind: err.kind().to_owned(),
+            message: err.to_string(),
+            fields: err.fields(),
+        }
+    }
+}
+
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::views::ErrorBody {
-            kind: self.kind().to_owned(),
-            message: self.to_string(),
-            fields: self.fields(),
-        }
-        .serialize(serializer)
+        crate::views::ErrorBody::from(self).serialize(serializer)
     }
 }
 

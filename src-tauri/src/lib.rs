@@ -1,12 +1,14 @@
 //! PMI Desk's desktop shell: wires the account, the commands, the tray and the window. No business
 //! rules live here; they are in `pmi-core`, and Zoom's API is in `zoom-api`.
 
+mod account;
 mod clipboard;
 mod commands;
 mod desk;
 mod error;
+mod keychain;
 mod notify;
-mod state;
+mod sign_in;
 mod store;
 pub mod tray;
 pub mod views;
@@ -18,8 +20,9 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 
+pub use account::{Patience, ZoomEndpoints};
 pub use clipboard::Clipboard;
-pub use desk::Desk;
+pub use desk::{Desk, ZoomSignIn};
 pub use error::Error;
 
 /// The commands the UI may call; `build.rs` declares the same names for the capabilities.
@@ -44,6 +47,10 @@ macro_rules! app_commands {
             $crate::commands::set_room_options,
             $crate::commands::preferences,
             $crate::commands::set_preferences,
+            $crate::commands::account,
+            $crate::commands::sign_in,
+            $crate::commands::cancel_sign_in,
+            $crate::commands::sign_out,
         ]
     };
 }
@@ -57,14 +64,37 @@ pub struct Options {
     pub local_faults: bool,
     /// A program to open links with instead of the system's default opener.
     pub open_with: Option<String>,
+    /// Where "Sign in with Zoom" goes and with which Client ID.
+    pub zoom: ZoomSignIn,
 }
 
 impl Options {
     pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let seconds = |name: &str| {
+            var(name)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(std::time::Duration::from_secs)
+        };
+        let defaults = ZoomEndpoints::default();
+        let patience = Patience::default();
         Options {
             data_dir: std::env::var_os("PMI_DESK_DATA_DIR").map(PathBuf::from),
             local_faults: std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1"),
             open_with: None,
+            zoom: ZoomSignIn {
+                client_id_from_env: var("PMI_DESK_ZOOM_CLIENT_ID"),
+                client_id_built_in: option_env!("PMI_DESK_ZOOM_CLIENT_ID").map(str::to_owned),
+                endpoints: ZoomEndpoints {
+                    oauth_url: var("PMI_DESK_ZOOM_OAUTH_URL").unwrap_or(defaults.oauth_url),
+                    api_url: var("PMI_DESK_ZOOM_API_URL").unwrap_or(defaults.api_url),
+                },
+                patience: Patience {
+                    sign_in: seconds("PMI_DESK_SIGN_IN_TIMEOUT_SECS").unwrap_or(patience.sign_in),
+                    keychain: seconds("PMI_DESK_KEYCHAIN_TIMEOUT_SECS")
+                        .unwrap_or(patience.keychain),
+                },
+            },
         }
     }
 }
@@ -93,7 +123,8 @@ pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) {
     }
 }
 
-/// Starts the account and puts what the commands need in the app's state.
+/// Puts what the commands need in the app's state. The account itself starts on first use, so
+/// nothing here waits on the network, the local service or the keychain.
 fn setup<R: Runtime>(
     app: &AppHandle<R>,
     options: Options,
@@ -102,13 +133,17 @@ fn setup<R: Runtime>(
         Some(dir) => dir.clone(),
         None => app.path().app_data_dir()?,
     };
-    let account =
-        tauri::async_runtime::block_on(state::Account::start_local(&dir, options.local_faults))?;
+    store::private_dir(&dir)?;
     let calendar_dir = app
         .path()
         .download_dir()
         .unwrap_or_else(|_| dir.join("calendar"));
-    app.manage(Desk::new(account, &dir, calendar_dir));
+    app.manage(Desk::new(
+        &dir,
+        calendar_dir,
+        options.local_faults,
+        options.zoom.clone(),
+    ));
     app.manage(Clipboard::default());
     app.manage(options);
     Ok(())

@@ -1,61 +1,129 @@
-//! Small JSON files in the app's data folder: the preferences, and the last known personal room
-//! so that Start and Copy answer at once and still work when the service cannot be reached.
-//! Writes go to a temporary file that is renamed over the old one, so a crash never leaves half
-//! a file.
+//! Small JSON files in the app's data folder: the preferences, which account is in use, and each
+//! account's last known personal room and meetings, so that Start and Copy answer at once and
+//! still work when the service cannot be reached. Writes are durable: a temporary file, synced,
+//! renamed over the old one. A file that cannot be read is kept aside, never silently lost.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::views::{PersonalRoomView, PmiChoice, Preferences};
+use crate::views::{Overview, PersonalRoomView, PmiChoice, Preferences};
 
-/// One JSON document on disk with its value in memory.
+/// One JSON document with its value in memory; on disk unless it was made in memory only.
 pub struct JsonFile<T> {
-    path: PathBuf,
-    value: Mutex<T>,
+    path: Option<PathBuf>,
+    value: Mutex<Stored<T>>,
+}
+
+struct Stored<T> {
+    value: T,
+    /// Deleted (the account signed out): later changes stay in memory.
+    discarded: bool,
 }
 
 impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
-    /// Reads the file; a missing or unreadable one starts from the default (and says so).
+    /// Reads the file; a missing one starts from the default, and an unreadable one is moved to
+    /// `<name>.corrupt` (and logged) before starting from the default.
     pub fn open(path: PathBuf) -> Self {
         let value = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
-                tracing::warn!(path = %path.display(), %err, "ignoring an unreadable file");
+                let aside = path.with_extension("json.corrupt");
+                tracing::warn!(path = %path.display(), aside = %aside.display(), %err,
+                    "cannot read a file; keeping it aside and starting afresh");
+                if let Err(err) = std::fs::rename(&path, &aside) {
+                    tracing::warn!(%err, "cannot keep the unreadable file aside");
+                }
                 T::default()
             }),
             Err(_) => T::default(),
         };
         Self {
-            path,
-            value: Mutex::new(value),
+            path: Some(path),
+            value: Mutex::new(Stored {
+                value,
+                discarded: false,
+            }),
+        }
+    }
+
+    /// A document that is never written to disk.
+    pub fn in_memory() -> Self {
+        Self {
+            path: None,
+            value: Mutex::new(Stored {
+                value: T::default(),
+                discarded: false,
+            }),
         }
     }
 
     pub fn get(&self) -> T {
-        self.value.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.lock().value.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Stored<T>> {
+        self.value.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Changes the value and saves it.
     pub fn update(&self, change: impl FnOnce(&mut T)) -> std::io::Result<T> {
-        let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
-        change(&mut value);
-        write_atomically(&self.path, &serde_json::to_vec_pretty(&*value)?)?;
-        Ok(value.clone())
+        let mut stored = self.lock();
+        change(&mut stored.value);
+        if let (Some(path), false) = (&self.path, stored.discarded) {
+            write_durably(path, &serde_json::to_vec_pretty(&stored.value)?)?;
+        }
+        Ok(stored.value.clone())
+    }
+
+    /// Deletes the file and forgets the value; later updates are not written.
+    pub fn discard(&self) -> std::io::Result<()> {
+        let mut stored = self.lock();
+        stored.discarded = true;
+        stored.value = T::default();
+        match &self.path {
+            Some(path) => match std::fs::remove_file(path) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+                _ => Ok(()),
+            },
+            None => Ok(()),
+        }
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+/// Creates `dir` (and its parents) readable by the user alone.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Writes `bytes` to `path` so that a crash or power loss leaves the old file or the new one,
+/// never an empty or half one; the file is readable by the user alone.
+pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    private_dir(dir)?;
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)?;
+    // The rename itself is durable only once the folder is synced.
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
-/// What the tray needs without a network round trip.
+/// What the tray and the window need without a network round trip, for one account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Cached {
     pub room: Option<PersonalRoomView>,
@@ -64,6 +132,8 @@ pub struct Cached {
     /// When the room (and its start link) was last read from the service.
     pub room_read_at: Option<chrono::DateTime<chrono::Utc>>,
     pub instant_pmi: Option<PmiChoice>,
+    /// The whole Meetings tab as last read: shown, marked, when the service cannot answer.
+    pub overview: Option<Overview>,
 }
 
 pub type PreferencesFile = JsonFile<Preferences>;
@@ -74,7 +144,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_survive_a_reopen_and_a_broken_file_falls_back_to_defaults() {
+    fn values_survive_a_reopen_and_a_broken_file_is_kept_aside() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("prefs.json");
         let prefs = PreferencesFile::open(path.clone());
@@ -86,6 +156,41 @@ mod tests {
             30
         );
         std::fs::write(&path, b"{ not json").unwrap();
-        assert_eq!(PreferencesFile::open(path).get(), Preferences::default());
+        assert_eq!(
+            PreferencesFile::open(path.clone()).get(),
+            Preferences::default()
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("prefs.json.corrupt")).unwrap(),
+            b"{ not json"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_and_their_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts/local/cache.json");
+        CacheFile::open(path.clone()).update(|_| {}).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    #[test]
+    fn a_discarded_file_is_gone_and_stays_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.json");
+        let cache = CacheFile::open(path.clone());
+        cache
+            .update(|c| c.room_start_url = Some("x".into()))
+            .unwrap();
+        cache.discard().unwrap();
+        assert!(!path.exists());
+        cache
+            .update(|c| c.room_start_url = Some("y".into()))
+            .unwrap();
+        assert!(!path.exists(), "a late write of a signed-out account");
     }
 }

@@ -14,6 +14,8 @@ use tauri::{Listener, Manager, WebviewWindow};
 use crate::tray::{perform, TrayAction};
 use crate::Clipboard;
 
+mod sign_in;
+
 /// Where the recording opener writes the links the app opens, one file per test process.
 fn opened_links_file() -> PathBuf {
     std::env::temp_dir().join(format!("pmi-desk-ipc-opened-{}.txt", std::process::id()))
@@ -70,11 +72,17 @@ struct TestApp {
 }
 
 fn start() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    start_with(tempfile::tempdir().unwrap(), crate::ZoomSignIn::default())
+}
+
+/// The app on `dir` (a fresh one, or one an earlier app used: a restart), with `zoom` as the
+/// environment would give it.
+fn start_with(dir: tempfile::TempDir, zoom: crate::ZoomSignIn) -> TestApp {
     let options = crate::Options {
         data_dir: Some(dir.path().to_path_buf()),
         local_faults: true,
         open_with: Some(recording_opener()),
+        zoom,
     };
     let app = crate::app(mock_builder(), options.clone(), |_| Ok(()))
         .build(tauri::generate_context!())

@@ -96,6 +96,9 @@ pub struct Overview {
     pub schedule_on_pmi_by_default: bool,
     pub passcode_rules: PasscodeRulesView,
     pub meetings: Vec<MeetingView>,
+    /// Set when this is the last overview read, shown because the service could not answer
+    /// now: why, so the UI can offer Retry or Sign in again.
+    pub stale: Option<ErrorBody>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -159,6 +162,9 @@ pub struct Preferences {
     /// Minutes between two PMI meetings that still count as back-to-back.
     pub back_to_back_minutes: u32,
     pub start_at_login: bool,
+    /// The Client ID of the user's own Zoom app (Settings → Account); empty for none.
+    #[serde(default)]
+    pub zoom_client_id: String,
 }
 
 impl Default for Preferences {
@@ -168,6 +174,7 @@ impl Default for Preferences {
             open_in: OpenIn::Browser,
             back_to_back_minutes: 15,
             start_at_login: false,
+            zoom_client_id: String::new(),
         }
     }
 }
@@ -188,4 +195,46 @@ pub struct ErrorBody {
     pub kind: String,
     pub message: String,
     pub fields: Vec<pmi_core::FieldProblem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// The built-in local account.
+    Local,
+    /// A Zoom account signed in through the browser.
+    Zoom,
+}
+
+/// Where the Client ID for "Sign in with Zoom" comes from, first found first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientIdSource {
+    /// `PMI_DESK_ZOOM_CLIENT_ID` when the app started: Settings cannot change it.
+    Environment,
+    /// The Client ID field in Settings.
+    Settings,
+    /// Compiled in when the app was built.
+    BuiltIn,
+    /// None yet: sign-in needs one.
+    None,
+}
+
+/// The account in use, for Settings → Account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccountView {
+    pub kind: AccountKind,
+    /// The Zoom user's name and email; `null` on the local account.
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    /// Why the sign-in is kept for this run only (no usable keychain); `null` when it is saved.
+    pub keychain_problem: Option<String>,
+    /// The Client ID "Sign in with Zoom" will use.
+    pub client_id: Option<String>,
+    pub client_id_source: ClientIdSource,
+    /// A sign-in is waiting for the browser.
+    pub signing_in: bool,
 }

@@ -109,6 +109,15 @@ impl AuthorizationRequest {
     pub fn client_id(&self) -> &str {
         &self.client_id
     }
+
+    /// The `state` sent, which the redirect must bring back unchanged.
+    pub fn state(&self) -> &str {
+        self.state.secret()
+    }
+
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
 }
 
 /// A token request's form fields.

@@ -72,13 +72,8 @@ fn admin_with(env: &Env, config: ClientConfig) -> ZoomClient {
 async fn user(env: &Env, refreshes: Arc<AtomicUsize>) -> ZoomClient {
     let config = fast_config(env.sandbox.base_url());
     let redirect = "http://127.0.0.1:53682/callback";
-    let request = AuthorizationRequest::new(
-        &config.oauth_base,
-        PUBLIC_CLIENT,
-        redirect,
-        &[],
-    )
-    .expect("authorize url");
+    let request = AuthorizationRequest::new(&config.oauth_base, PUBLIC_CLIENT, redirect, &[])
+        .expect("authorize url");
     let (code, state) = follow_authorize(&request).await;
     let http = config.http_client().expect("http");
     ZoomClient::sign_in_with_code(http, config, &request, &code, &state)
@@ -806,7 +801,10 @@ async fn sign_out_revokes_both_tokens() {
 #[tokio::test]
 async fn an_outage_at_the_token_endpoint_is_not_a_refused_sign_in() {
     let env = start(|_| {}).await;
-    for (kind, status) in [(FaultKind::Status, Some(503)), (FaultKind::Status, Some(500))] {
+    for (kind, status) in [
+        (FaultKind::Status, Some(503)),
+        (FaultKind::Status, Some(500)),
+    ] {
         env.sandbox.add_fault(Fault {
             route: "POST /oauth/token".into(),
             kind,

@@ -89,7 +89,9 @@ impl UserRecord {
     /// `/my/<vanity>` when the user has a valid personal link name.
     pub fn vanity_url(&self, base: &str) -> Option<String> {
         let name = VanityName::new(self.vanity_name.as_deref()?).ok()?;
-        PersonalLink::new(base, name).ok().map(|link| link.to_string())
+        PersonalLink::new(base, name)
+            .ok()
+            .map(|link| link.to_string())
     }
 
     /// The user as Zoom serves it: `personal_meeting_url` is the PMI's join link (`room` is the

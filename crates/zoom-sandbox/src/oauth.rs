@@ -151,9 +151,13 @@ fn token_params(
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
-) -> Result<HashMap<String, String>, Response> {
+) -> Result<HashMap<String, String>, &'static str> {
     let mut params: HashMap<String, String> = query
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     if !body.is_empty() {
         let form = headers
@@ -161,11 +165,7 @@ fn token_params(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if !form {
-            return Err(oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "Send the parameters form-encoded (application/x-www-form-urlencoded) or in the query string.",
-            ));
+            return Err("Send the parameters form-encoded (application/x-www-form-urlencoded) or in the query string.");
         }
         params.extend(url::form_urlencoded::parse(body).into_owned());
     }
@@ -180,7 +180,7 @@ pub async fn token(
 ) -> Response {
     let params = match token_params(&headers, query.as_deref(), &body) {
         Ok(params) => params,
-        Err(response) => return response,
+        Err(why) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", why),
     };
     match token_inner(&state, &headers, &params) {
         Ok(response) => response,
@@ -438,7 +438,7 @@ pub async fn revoke(
     // Zoom takes the token in the query string; a form body works too.
     let params = match token_params(&headers, query.as_deref(), &body) {
         Ok(params) => params,
-        Err(response) => return Ok(response),
+        Err(why) => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", why)),
     };
     if authenticate(&state.config, &headers, &params).is_none() {
         return Ok(oauth_error(

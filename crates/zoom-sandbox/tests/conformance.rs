@@ -1059,7 +1059,10 @@ async fn start_and_join_links_open_pages_and_start_the_meeting() {
             .contains(&format!("/j/{}", me["pmi"])),
         "{me}"
     );
-    assert!(me["vanity_url"].as_str().unwrap().ends_with("/my/local.user"));
+    assert!(me["vanity_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/my/local.user"));
     let personal = api
         .http
         .get(me["vanity_url"].as_str().unwrap())

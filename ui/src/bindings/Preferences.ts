@@ -8,4 +8,8 @@ export type Preferences = { open_in: OpenIn,
 /**
  * Minutes between two PMI meetings that still count as back-to-back.
  */
-back_to_back_minutes: number, start_at_login: boolean, };
+back_to_back_minutes: number, start_at_login: boolean, 
+/**
+ * The Client ID of the user's own Zoom app (Settings → Account); empty for none.
+ */
+zoom_client_id: string, };
