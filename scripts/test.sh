@@ -16,6 +16,23 @@ fi
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
 
+# In our own session bus, a throwaway keyring: gnome-keyring's Secret Service, unlocked with a
+# password (an empty one creates no keyring; a locked one would wait on a prompt), in a
+# temporary folder. The Zoom sign-in tests keep refresh tokens there, as on a desktop.
+if [ -n "${PMI_DESK_UNDER_XVFB:-}" ]; then
+  keyrings="$(mktemp -d)"
+  trap 'rm -rf "$keyrings"' EXIT
+  printf '%s' "pmi-desk-test-$$" |
+    XDG_DATA_HOME="$keyrings" gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+  for _ in $(seq 100); do
+    if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true; then
+      break
+    fi
+    sleep 0.1
+  done
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -309,7 +309,7 @@ async fn copy_buttons_put_exactly_the_text_on_the_clipboard() -> anyhow::Result<
 }
 
 #[tokio::test]
-async fn settings_keep_the_gap_check_it_and_show_zoom_sign_in_as_coming() -> anyhow::Result<()> {
+async fn settings_keep_the_gap_check_it_and_offer_zoom_sign_in() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     // The autostart entry goes to $HOME/.config/autostart: give the app a home of its own.
     let home = tempfile::tempdir()?;
@@ -317,10 +317,13 @@ async fn settings_keep_the_gap_check_it_and_show_zoom_sign_in_as_coming() -> any
     let app = App::launch_with(data.path(), &[("HOME", &home_dir)]).await?;
     pmi_of(&app).await;
     app.click("#open-settings").await?;
-    let sign_in = app
-        .find("dialog.settings button[aria-describedby=zoom-later]")
-        .await?;
-    assert_eq!(sign_in.attr("disabled").await?.as_deref(), Some("true"));
+    let sign_in = app.find("dialog.settings #sign-in").await?;
+    assert_eq!(sign_in.attr("disabled").await?, None);
+    assert_eq!(sign_in.text().await?, "Sign in with Zoom");
+    assert!(app
+        .text_of("[data-testid=account-name]")
+        .await?
+        .starts_with("Built-in local account"));
     app.type_into("#gap", "999").await?;
     app.click("dialog.settings button[type=submit]").await?;
     assert_eq!(

@@ -28,6 +28,26 @@ pub fn app_binary() -> PathBuf {
     target.join("debug").join("pmi-desk")
 }
 
+/// What the app's data folder holds that contains `needle`: the paths of those files.
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .unwrap_or(false)
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
 /// `tauri-driver`: `TAURI_DRIVER`, else the copy `make test` installs in `.tools`, else PATH.
 fn tauri_driver() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
@@ -91,8 +111,12 @@ impl App {
         std::fs::write(
             &browser,
             format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                opened.display()
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n{}",
+                opened.display(),
+                // With PMI_DESK_TEST_FOLLOW_SIGN_IN=1 it also plays the browser for Zoom's
+                // sign-in page: it follows the page and its redirect back to the app.
+                "case \"$1\" in *'/oauth/authorize'*) [ \"$PMI_DESK_TEST_FOLLOW_SIGN_IN\" = 1 ] && \
+                 exec curl -sfL --noproxy '*' -o /dev/null \"$1\";; esac\n"
             ),
         )?;
         std::fs::set_permissions(
@@ -281,6 +305,15 @@ impl App {
 
     /// Saves a PNG of the window to `docs/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // What the DOM says now is painted only by the next frames: wait for two.
+        self.client
+            .execute_async(
+                "const done = arguments[0]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         let png = self.client.screenshot().await?;
         let path = docs_dir().join(format!("{name}.png"));
         std::fs::create_dir_all(docs_dir())?;

@@ -33,6 +33,7 @@ function overview(partial: Partial<Overview> = {}): Overview {
         instant: false,
       },
     ],
+    stale: null,
     ...partial,
   };
 }

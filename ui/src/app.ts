@@ -28,7 +28,7 @@ export class App {
     this.root.replaceChildren(this.tab);
     this.schedule = new ScheduleDialog(api, () => this.load());
     this.pmiWindow = new PmiWindow(api, () => this.load());
-    this.settings = new SettingsDialog(api);
+    this.settings = new SettingsDialog(api, () => this.load());
     document.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && this.menuOpen) this.closeMenu(true);
     });
@@ -238,14 +238,36 @@ export class App {
     if (this.overview) this.schedule.open(this.overview, meeting);
   }
 
+  /** The error to show: the last action's, or why the overview is the last one seen. */
+  private problem(): ErrorBody | null {
+    return this.error ?? this.overview?.stale ?? null;
+  }
+
   private banner(): HTMLElement | null {
-    if (!this.error) return null;
+    const problem = this.problem();
+    if (!problem) return null;
+    const signIn = problem.kind === "sign_in_again";
     return h(
       "div",
       { class: "banner", role: "alert", "data-testid": "error-banner" },
-      h("span", {}, this.error.message),
-      h("button", { type: "button", id: "retry", onclick: () => void this.load() }, "Retry"),
+      h("span", {}, problem.message),
+      signIn
+        ? h("button", { type: "button", id: "sign-in-again", onclick: () => void this.signInAgain() }, "Sign in again")
+        : h("button", { type: "button", id: "retry", onclick: () => void this.load() }, "Retry"),
     );
+  }
+
+  /** "Sign in again": the browser sign-in, then the account's data afresh. */
+  private async signInAgain(): Promise<void> {
+    this.say("Waiting for Zoom in your browser…");
+    try {
+      await this.api.signIn(null);
+      this.status = "";
+      await this.load();
+    } catch (e) {
+      this.status = "";
+      this.fail(e);
+    }
   }
 
   private statusLine(): HTMLElement {
