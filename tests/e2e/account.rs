@@ -111,8 +111,8 @@ async fn refresh_is_refused(sandbox: &Sandbox, token: &str) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out(
-) -> anyhow::Result<()> {
+async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out() -> anyhow::Result<()>
+{
     let (sandbox, _zoom_dir, zoom_pmi) = zoom().await;
     let env = zoom_env(&sandbox);
     let data = tempfile::tempdir()?;
@@ -130,14 +130,14 @@ async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out(
     let who = app
         .wait_for_text("[data-testid=account-name]", |t| t.starts_with("Signed in"))
         .await?;
-    assert_eq!(
-        who,
-        "Signed in to Zoom as Zoe Zoom (zoe@zoom.example.com)."
-    );
+    assert_eq!(who, "Signed in to Zoom as Zoe Zoom (zoe@zoom.example.com).");
     app.screenshot("settings-zoom-account").await?;
-    app.client.execute("document.querySelector('dialog.settings').close()", vec![]).await?;
+    app.client
+        .execute("document.querySelector('dialog.settings').close()", vec![])
+        .await?;
     // The Meetings tab now shows the Zoom user's PMI and personal link.
-    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi).await?;
+    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
+        .await?;
     let link = app.text_of("[data-testid=personal-link]").await?;
     assert!(link.starts_with(sandbox.base_url()), "{link}");
     assert!(app
@@ -154,7 +154,8 @@ async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out(
     // Restart: still signed in, with no browser.
     let opened_before = std::fs::read_to_string(data.path().join("opened-links.txt"))?;
     let app = launch(data.path(), &env, &[]).await;
-    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi).await?;
+    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
+        .await?;
     let opened_after = std::fs::read_to_string(data.path().join("opened-links.txt"))?;
     assert_eq!(opened_before, opened_after, "no browser on restart");
 
@@ -164,13 +165,18 @@ async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out(
     app.click("#sign-out").await?;
     app.wait_for_text("[data-testid=account-name]", |t| t.starts_with("Built-in"))
         .await?;
-    app.client.execute("document.querySelector('dialog.settings').close()", vec![]).await?;
-    app.wait_for_text("[data-testid=pmi]", |t| t == local_pmi).await?;
+    app.client
+        .execute("document.querySelector('dialog.settings').close()", vec![])
+        .await?;
+    app.wait_for_text("[data-testid=pmi]", |t| t == local_pmi)
+        .await?;
     assert_eq!(keychain(&entry), None, "the keychain entry is deleted");
     assert!(refresh_is_refused(&sandbox, &latest).await);
     assert!(refresh_is_refused(&sandbox, &token).await);
-    assert!(!data.path().join("account.json").exists()
-        || std::fs::read_to_string(data.path().join("account.json"))?.contains("\"local\""));
+    assert!(
+        !data.path().join("account.json").exists()
+            || std::fs::read_to_string(data.path().join("account.json"))?.contains("\"local\"")
+    );
     app.quit().await?;
     Ok(())
 }
@@ -187,7 +193,10 @@ async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_writt
         &env,
         &[
             ("PMI_DESK_TEST_FOLLOW_SIGN_IN", "1"),
-            ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/pmi-desk-bus"),
+            (
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/pmi-desk-bus",
+            ),
         ],
     )
     .await;
@@ -199,8 +208,11 @@ async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_writt
         problem.contains("keychain") && problem.contains("until PMI Desk quits"),
         "{problem}"
     );
-    app.client.execute("document.querySelector('dialog.settings').close()", vec![]).await?;
-    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi).await?;
+    app.client
+        .execute("document.querySelector('dialog.settings').close()", vec![])
+        .await?;
+    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
+        .await?;
     // No refresh token (the service's start with sbx_rt_), no account, no Zoom cache on disk.
     assert!(files_containing(data.path(), "sbx_rt_").is_empty());
     assert!(!data.path().join("account.json").exists());
@@ -211,6 +223,117 @@ async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_writt
     tokio::time::sleep(Duration::from_millis(200)).await;
     let app = launch(data.path(), &env, &[]).await;
     assert_eq!(pmi_of(&app).await, local_pmi);
+    app.quit().await?;
+    Ok(())
+}
+
+/// A session bus of the test's own with a gnome-keyring whose login keyring is locked, as after
+/// the screen locks. Ends the bus (and the keyring daemon with it) when dropped.
+struct LockedKeyring {
+    address: String,
+    bus_pid: String,
+    _dir: tempfile::TempDir,
+}
+
+impl LockedKeyring {
+    fn start() -> Self {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let out = Command::new("dbus-daemon")
+            .args(["--session", "--fork", "--print-address=1", "--print-pid=1"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        let address = lines.next().unwrap().trim().to_owned();
+        let bus_pid = lines.next().unwrap().trim().to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--daemonize"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("XDG_DATA_HOME", dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        daemon
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"a-password")
+            .unwrap();
+        assert!(daemon.wait().unwrap().success());
+        // Lock the login keyring once the daemon serves it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let locked = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.secrets",
+                    "/org/freedesktop/secrets",
+                    "org.freedesktop.Secret.Service.Lock",
+                    "array:objpath:/org/freedesktop/secrets/collection/login",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .output()
+                .unwrap();
+            if String::from_utf8_lossy(&locked.stdout).contains("collection/login") {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "could not lock the keyring"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self {
+            address,
+            bus_pid,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for LockedKeyring {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(&self.bus_pid)
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keychain_is_said_plainly_and_nothing_is_written() -> anyhow::Result<()> {
+    let (sandbox, _zoom_dir, zoom_pmi) = zoom().await;
+    let env = zoom_env(&sandbox);
+    let keyring = LockedKeyring::start();
+    let data = tempfile::tempdir()?;
+    let app = launch(
+        data.path(),
+        &env,
+        &[
+            ("PMI_DESK_TEST_FOLLOW_SIGN_IN", "1"),
+            ("DBUS_SESSION_BUS_ADDRESS", &keyring.address),
+            ("PMI_DESK_KEYCHAIN_TIMEOUT_SECS", "2"),
+        ],
+    )
+    .await;
+    pmi_of(&app).await;
+    app.click("#open-settings").await?;
+    app.click("#sign-in").await?;
+    let problem = app.text_of("[data-testid=keychain-problem]").await?;
+    assert!(
+        problem.contains("keychain") && problem.contains("until PMI Desk quits"),
+        "{problem}"
+    );
+    app.client
+        .execute("document.querySelector('dialog.settings').close()", vec![])
+        .await?;
+    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
+        .await?;
+    assert!(files_containing(data.path(), "sbx_rt_").is_empty());
+    assert!(!data.path().join("account.json").exists());
     app.quit().await?;
     Ok(())
 }

@@ -357,6 +357,12 @@ fn a_refused_refresh_keeps_the_last_overview_and_asks_to_sign_in_again() {
     assert_eq!(after["room"]["pmi"], before["room"]["pmi"]);
     assert_eq!(after["room"]["offline"], true);
     assert_eq!(t.ok("account", json!({}))["kind"], "zoom");
+    // The tray still answers from this account's cache: the Zoom link, never the local one.
+    let handle = t.app.handle().clone();
+    block(perform(&handle, TrayAction::CopyPersonalLink)).unwrap();
+    let copied = handle.state::<crate::Clipboard>().read().unwrap();
+    assert_eq!(copied, before["room"]["personal_link"].as_str().unwrap());
+    assert!(copied.starts_with(zoom.sandbox.base_url()), "{copied}");
 }
 
 #[test]
