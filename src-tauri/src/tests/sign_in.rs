@@ -363,6 +363,7 @@ fn a_refused_refresh_keeps_the_last_overview_and_asks_to_sign_in_again() {
     let copied = handle.state::<crate::Clipboard>().read().unwrap();
     assert_eq!(copied, before["room"]["personal_link"].as_str().unwrap());
     assert!(copied.starts_with(zoom.sandbox.base_url()), "{copied}");
+    assert_eq!(t.ok("sign_out", json!({}))["kind"], "local");
 }
 
 #[test]
@@ -375,4 +376,5 @@ fn the_regions_api_url_from_the_token_is_used() {
     sign_in_with(&t, &zoom, follow).unwrap();
     let o = t.ok("overview", json!({}));
     assert_eq!(o["room"]["display_name"], "Zoe Zoom");
+    t.ok("sign_out", json!({}));
 }
