@@ -15,7 +15,7 @@ use zoom_api::{ClientConfig, Credentials, SecretString, ZoomClient};
 use zoom_sandbox::{Config, Sandbox, StartError};
 
 use crate::error::Error;
-use crate::keychain::{Keychain, TokenSaver};
+use crate::keychain::{Keychain, KeychainError, TokenEntry};
 use crate::store::CacheFile;
 
 /// Which account is in use, as `account.json` keeps it.
@@ -82,61 +82,89 @@ pub struct Session {
     pub zoom: ZoomClient,
     /// The built-in service, kept alive while its account is in use.
     _local: Option<Sandbox>,
-    /// Saves each rotated refresh token of a Zoom account.
-    pub saver: Option<TokenSaver>,
 }
 
 impl Session {
-    pub fn zoom(zoom: ZoomClient, saver: Option<TokenSaver>) -> Self {
-        Self {
-            zoom,
-            _local: None,
-            saver,
-        }
+    pub fn zoom(zoom: ZoomClient) -> Self {
+        Self { zoom, _local: None }
     }
 }
+
+/// How long a keychain that failed to give the token is left alone, so that a locked keyring
+/// does not stall every command (and raise a prompt) in turn.
+const KEYCHAIN_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// The account in use: what it is, its cache, and its connection, started on first use.
 pub struct Current {
     pub record: AccountRecord,
-    pub cache: CacheFile,
+    pub cache: Arc<CacheFile>,
+    /// A Zoom account's keychain entry; `None` on the local account, or when the sign-in is
+    /// kept in memory only.
+    pub entry: Option<TokenEntry>,
     /// Why the session is kept in memory for this run only (the keychain could not take it).
     pub memory_only: Option<String>,
     session: tokio::sync::OnceCell<Arc<Session>>,
+    keychain_failed: std::sync::Mutex<Option<(std::time::Instant, KeychainError)>>,
     launch: Arc<Launch>,
 }
 
 impl Current {
     /// The account `record`, to be started when first used.
     pub fn new(record: AccountRecord, launch: Arc<Launch>) -> Self {
-        let cache = CacheFile::open(account_dir(&launch.data_dir, &record).join("cache.json"));
-        Self {
+        let entry = match &record {
+            AccountRecord::Local => None,
+            AccountRecord::Zoom(z) => Some(TokenEntry::new(
+                launch.keychain.clone(),
+                z.keychain_entry.clone(),
+            )),
+        };
+        Self::with(
             record,
-            cache,
-            memory_only: None,
-            session: tokio::sync::OnceCell::new(),
+            entry,
+            None,
+            None,
+            tokio::sync::OnceCell::new(),
             launch,
-        }
+        )
     }
 
-    /// A Zoom account just signed in, its session already live. `memory_only` keeps even its
-    /// cache off the disk.
+    /// A Zoom account just signed in, its session already live. Without an `entry` (memory
+    /// only), even its cache stays off the disk. `cache` is the same account's cache from
+    /// before, when it signed in again.
     pub fn signed_in(
         record: AccountRecord,
         session: Session,
+        entry: Option<TokenEntry>,
         memory_only: Option<String>,
+        cache: Option<Arc<CacheFile>>,
         launch: Arc<Launch>,
     ) -> Self {
-        let cache = if memory_only.is_some() {
-            CacheFile::in_memory()
-        } else {
-            CacheFile::open(account_dir(&launch.data_dir, &record).join("cache.json"))
-        };
+        let session = tokio::sync::OnceCell::new_with(Some(Arc::new(session)));
+        Self::with(record, entry, memory_only, cache, session, launch)
+    }
+
+    fn with(
+        record: AccountRecord,
+        entry: Option<TokenEntry>,
+        memory_only: Option<String>,
+        cache: Option<Arc<CacheFile>>,
+        session: tokio::sync::OnceCell<Arc<Session>>,
+        launch: Arc<Launch>,
+    ) -> Self {
+        let cache = cache.unwrap_or_else(|| {
+            Arc::new(if memory_only.is_some() {
+                CacheFile::in_memory()
+            } else {
+                CacheFile::open(account_dir(&launch.data_dir, &record).join("cache.json"))
+            })
+        });
         Self {
             record,
             cache,
+            entry,
             memory_only,
-            session: tokio::sync::OnceCell::new_with(Some(Arc::new(session))),
+            session,
+            keychain_failed: std::sync::Mutex::new(None),
             launch,
         }
     }
@@ -144,28 +172,44 @@ impl Current {
     /// The connection, started on first use (the local service, or the Zoom client with the
     /// refresh token from the keychain).
     pub async fn session(&self) -> Result<Arc<Session>, Error> {
-        self.session
+        if let Some(session) = self.session.get() {
+            return Ok(session.clone());
+        }
+        if let Some((at, err)) = &*self
+            .keychain_failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+        {
+            if at.elapsed() < KEYCHAIN_RETRY_AFTER {
+                return Err(Error::Keychain(err.clone()));
+            }
+        }
+        let started = self
+            .session
             .get_or_try_init(|| async {
-                let session = match &self.record {
-                    AccountRecord::Local => start_local(&self.launch).await?,
-                    AccountRecord::Zoom(z) => start_zoom(z, &self.launch.keychain).await?,
-                };
+                let session = match (&self.record, &self.entry) {
+                    (AccountRecord::Zoom(z), Some(entry)) => start_zoom(z, entry).await,
+                    _ => start_local(&self.launch).await,
+                }?;
                 Ok::<_, Error>(Arc::new(session))
             })
             .await
-            .cloned()
-    }
-
-    /// The connection if it was started.
-    pub fn started(&self) -> Option<Arc<Session>> {
-        self.session.get().cloned()
+            .cloned();
+        if let Err(Error::Keychain(err)) = &started {
+            *self
+                .keychain_failed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) =
+                Some((std::time::Instant::now(), err.clone()));
+        }
+        started
     }
 
     /// Why the latest refresh token is not in the keychain, if it is not.
     pub fn keychain_problem(&self) -> Option<String> {
         self.memory_only
             .clone()
-            .or_else(|| self.started()?.saver.as_ref()?.problem())
+            .or_else(|| self.entry.as_ref()?.problem())
     }
 }
 
@@ -217,27 +261,21 @@ async fn start_local(launch: &Launch) -> Result<Session, Error> {
     Ok(Session {
         zoom,
         _local: Some(sandbox),
-        saver: None,
     })
 }
 
 /// A Zoom account from an earlier run: its refresh token from the keychain.
-async fn start_zoom(account: &ZoomAccount, keychain: &Keychain) -> Result<Session, Error> {
-    let token = keychain
-        .load(&account.keychain_entry)
-        .await?
-        .ok_or_else(|| {
-            Error::Zoom(zoom_api::Error::SignInAgain(
-                "the saved sign-in is not in the system keychain".into(),
-            ))
-        })?;
+async fn start_zoom(account: &ZoomAccount, entry: &TokenEntry) -> Result<Session, Error> {
+    let token = entry.keychain().load(entry.name()).await?.ok_or_else(|| {
+        Error::Zoom(zoom_api::Error::SignInAgain(
+            "the saved sign-in is not in the system keychain".into(),
+        ))
+    })?;
     let config = ZoomEndpoints {
         oauth_url: account.oauth_url.clone(),
         api_url: account.api_url.clone(),
     }
     .client_config()?;
-    let saver = TokenSaver::new(keychain.clone(), account.keychain_entry.clone());
-    let on_rotate = saver.clone();
     let zoom = ZoomClient::new(
         config.http_client()?,
         config,
@@ -246,10 +284,18 @@ async fn start_zoom(account: &ZoomAccount, keychain: &Keychain) -> Result<Sessio
             client_secret: None,
             refresh_token: token,
         },
-    )
-    .on_refresh_token(move |token| on_rotate.save(token));
+    );
     tracing::info!(api = %account.api_url, "Zoom account restored from the keychain");
-    Ok(Session::zoom(zoom, Some(saver)))
+    Ok(Session::zoom(saving_rotations(zoom, entry)))
+}
+
+/// The client, saving every rotated refresh token to `entry` before it is used.
+pub fn saving_rotations(zoom: ZoomClient, entry: &TokenEntry) -> ZoomClient {
+    let entry = entry.clone();
+    zoom.on_refresh_token(move |token| {
+        let entry = entry.clone();
+        async move { entry.save_rotated(token).await }
+    })
 }
 
 /// Where Zoom's OAuth server and API are.

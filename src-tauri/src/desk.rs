@@ -10,16 +10,16 @@ use pmi_core::{
     check_pmi_schedule, ics_event, DesktopLink, Meeting, MeetingId, MeetingKind,
     PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile, ScheduleRequest, ValidSchedule,
 };
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use zoom_api::{AuthorizationRequest, ListKind, MeetingUpdate, NewMeeting, SettingsUpdate};
 
 use crate::account::{
-    account_dir, new_keychain_entry, AccountRecord, Current, Launch, Patience, Session,
-    ZoomAccount, ZoomEndpoints,
+    account_dir, new_keychain_entry, saving_rotations, AccountRecord, Current, Launch, Patience,
+    Session, ZoomAccount, ZoomEndpoints,
 };
 use crate::error::Error;
-use crate::keychain::{Keychain, TokenSaver};
-use crate::sign_in::LoopbackRedirect;
+use crate::keychain::{Keychain, KeychainError, TokenEntry};
+use crate::sign_in::{LoopbackRedirect, SignInError};
 use crate::store::{JsonFile, PreferencesFile};
 use crate::views::{
     AccountKind, AccountView, ClientIdSource, ErrorBody, MeetingView, OpenIn, Overview,
@@ -60,9 +60,11 @@ pub struct ZoomSignIn {
 
 /// A sign-in waiting for the browser: the page to open, then `finish_sign_in`.
 pub struct PendingSignIn {
+    id: u64,
     request: AuthorizationRequest,
     redirect: LoopbackRedirect,
-    cancel: oneshot::Receiver<()>,
+    endpoints: ZoomEndpoints,
+    cancel: watch::Receiver<bool>,
 }
 
 impl PendingSignIn {
@@ -72,6 +74,12 @@ impl PendingSignIn {
     }
 }
 
+/// The sign-in under way: its number, and the switch that cancels it.
+struct SignInUnderWay {
+    id: u64,
+    cancel: watch::Sender<bool>,
+}
+
 pub struct Desk {
     prefs: PreferencesFile,
     /// Which account is in use (`account.json`; no secret in it).
@@ -79,8 +87,9 @@ pub struct Desk {
     current: RwLock<Arc<Current>>,
     launch: Arc<Launch>,
     zoom_sign_in: ZoomSignIn,
-    /// Cancels the sign-in waiting for the browser, if one is.
-    signing_in: Mutex<Option<oneshot::Sender<()>>>,
+    /// The sign-in under way, if one is.
+    signing_in: Mutex<Option<SignInUnderWay>>,
+    sign_ins: std::sync::atomic::AtomicU64,
     /// Where "Other Calendars" writes `.ics` files.
     calendar_dir: PathBuf,
 }
@@ -109,6 +118,7 @@ impl Desk {
             launch,
             zoom_sign_in,
             signing_in: Mutex::new(None),
+            sign_ins: std::sync::atomic::AtomicU64::new(0),
             calendar_dir,
         }
     }
@@ -152,8 +162,8 @@ impl Desk {
                 .signing_in
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .as_ref()
-                .is_some_and(|tx| !tx.is_closed()),
+                .is_some(),
+            notice: None,
         }
     }
 
@@ -186,129 +196,209 @@ impl Desk {
 
     /// Starts "Sign in with Zoom": a loopback listener for the redirect, and the authorize page
     /// (PKCE S256 and a random `state`) for the caller to open in the browser. A sign-in still
-    /// waiting is cancelled.
+    /// waiting is cancelled. "Sign in again" on a Zoom account (no Client ID typed) uses the
+    /// app and the servers that account was signed in with.
     pub async fn begin_sign_in(
         &self,
         typed_client_id: Option<String>,
     ) -> Result<PendingSignIn, Error> {
-        let (client_id, source) = self.client_id(typed_client_id.as_deref());
-        let client_id = client_id.ok_or(Error::NoClientId)?;
-        if source == ClientIdSource::Settings && self.prefs.get().zoom_client_id != client_id {
-            self.prefs
-                .update(|p| p.zoom_client_id = client_id.clone())
-                .map_err(Error::file)?;
-        }
+        let again = match (&self.current().record, typed_client_id.as_deref()) {
+            (AccountRecord::Zoom(z), None) => Some(z.clone()),
+            _ => None,
+        };
+        let (client_id, endpoints) = match again {
+            Some(z) => (
+                z.client_id,
+                ZoomEndpoints {
+                    oauth_url: z.oauth_url,
+                    api_url: z.api_url,
+                },
+            ),
+            None => {
+                let (client_id, source) = self.client_id(typed_client_id.as_deref());
+                let client_id = client_id.ok_or(Error::NoClientId)?;
+                if source == ClientIdSource::Settings
+                    && self.prefs.get().zoom_client_id != client_id
+                {
+                    self.prefs
+                        .update(|p| p.zoom_client_id = client_id.clone())
+                        .map_err(Error::file)?;
+                }
+                (client_id, self.zoom_sign_in.endpoints.clone())
+            }
+        };
         let redirect = LoopbackRedirect::bind().await?;
-        let config = self.zoom_sign_in.endpoints.client_config()?;
+        let config = endpoints.client_config()?;
         let request =
             AuthorizationRequest::new(&config.oauth_base, &client_id, redirect.uri(), ZOOM_SCOPES)?;
-        let (cancel_tx, cancel) = oneshot::channel();
-        if let Some(earlier) = self
+        let id = self
+            .sign_ins
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (cancel_tx, cancel) = watch::channel(false);
+        let earlier = self
             .signing_in
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .replace(cancel_tx)
-        {
-            let _ = earlier.send(());
+            .replace(SignInUnderWay {
+                id,
+                cancel: cancel_tx,
+            });
+        if let Some(earlier) = earlier {
+            let _ = earlier.cancel.send(true);
         }
         Ok(PendingSignIn {
+            id,
             request,
             redirect,
+            endpoints,
             cancel,
         })
     }
 
-    /// Cancels the sign-in waiting for the browser, if there is one.
+    /// Cancels the sign-in under way, if there is one.
     pub fn cancel_sign_in(&self) {
-        if let Some(tx) = self
+        if let Some(under_way) = self
             .signing_in
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
         {
-            let _ = tx.send(());
+            let _ = under_way.cancel.send(true);
         }
     }
 
     /// Waits for the browser's answer, exchanges the code as a public client, keeps the refresh
-    /// token in the keychain, and makes the Zoom account the one in use.
+    /// token in the keychain, and makes the Zoom account the one in use. Cancel works until the
+    /// account is switched.
     pub async fn finish_sign_in(&self, pending: PendingSignIn) -> Result<AccountView, Error> {
+        let id = pending.id;
+        let result = self.complete_sign_in(pending).await;
+        let mut under_way = self.signing_in.lock().unwrap_or_else(|p| p.into_inner());
+        if under_way.as_ref().is_some_and(|u| u.id == id) {
+            *under_way = None;
+        }
+        drop(under_way);
+        result.map(|()| self.account())
+    }
+
+    async fn complete_sign_in(&self, pending: PendingSignIn) -> Result<(), Error> {
         let PendingSignIn {
             request,
             redirect,
-            cancel,
+            endpoints,
+            mut cancel,
+            ..
         } = pending;
-        let answer = redirect
+        let code = redirect
             .wait(
                 request.state().to_owned(),
                 self.zoom_sign_in.patience.sign_in,
-                cancel,
+                cancel.clone(),
             )
-            .await;
-        let code = answer?;
-        let endpoints = self.zoom_sign_in.endpoints.clone();
+            .await?;
         let config = endpoints.client_config()?;
-        let zoom = zoom_api::ZoomClient::sign_in_with_code(
-            config.http_client()?,
-            config,
-            &request,
-            &code,
-            request.state(),
-        )
-        .await?;
-        let profile = zoom.me().await?;
+        let signed_in = async {
+            let zoom = zoom_api::ZoomClient::sign_in_with_code(
+                config.http_client()?,
+                config,
+                &request,
+                &code,
+                request.state(),
+            )
+            .await?;
+            let profile = zoom.me().await?;
+            Ok::<_, zoom_api::Error>((zoom, profile))
+        }
+        .await;
+        let (zoom, profile) = signed_in.map_err(|err| match err {
+            // A refusal here is of this sign-in, not of an earlier one that "expired".
+            zoom_api::Error::StateMismatch => Error::SignIn(SignInError::WrongState),
+            zoom_api::Error::SignInAgain(why) => Error::SignIn(SignInError::Refused(why)),
+            zoom_api::Error::OAuth { error, reason } => {
+                Error::SignIn(SignInError::Refused(format!("{error}: {reason}")))
+            }
+            other => Error::Zoom(other),
+        })?;
+        let give_up = |zoom: zoom_api::ZoomClient| async move {
+            if let Err(err) = zoom.revoke().await {
+                tracing::warn!(%err, "could not revoke the tokens of a cancelled sign-in");
+            }
+            Err(Error::SignIn(SignInError::Cancelled))
+        };
+        let cancelled = *cancel.borrow();
+        if cancelled {
+            return give_up(zoom).await;
+        }
         let refresh = zoom
             .refresh_token()
             .await
-            .ok_or_else(|| Error::Zoom(zoom_api::Error::SignInAgain("no refresh token".into())))?;
+            .ok_or_else(|| Error::SignIn(SignInError::Refused("no refresh token".into())))?;
         let record = ZoomAccount {
             user_id: profile.user_id.clone(),
             display_name: profile.display_name.clone(),
             email: profile.email.clone(),
             client_id: request.client_id().to_owned(),
             oauth_url: endpoints.oauth_url,
-            api_url: endpoints.api_url,
+            // The user's region, from the token: where this account's calls go from now on.
+            api_url: zoom.api_base().as_str().trim_end_matches('/').to_owned(),
             keychain_entry: new_keychain_entry(),
         };
         // Saved now, with the keychain's timeout: the moment to say that it cannot be used.
-        let keychain = &self.launch.keychain;
-        let memory_only = match keychain.save(&record.keychain_entry, &refresh).await {
-            Ok(()) => None,
-            Err(err) => {
-                tracing::warn!(%err, "signed in for this run only");
-                Some(format!(
-                    "{err}. You are signed in until PMI Desk quits; your sign-in is not saved anywhere else."
-                ))
+        let entry = TokenEntry::new(self.launch.keychain.clone(), record.keychain_entry.clone());
+        let saved = tokio::select! {
+            saved = entry.save(&refresh) => saved,
+            () = crate::sign_in::cancelled(&mut cancel) => {
+                entry.abandon();
+                return give_up(zoom).await;
             }
         };
-        let session = match memory_only {
-            Some(_) => Session::zoom(zoom, None),
-            None => {
-                let saver = TokenSaver::new(keychain.clone(), record.keychain_entry.clone());
-                let on_rotate = saver.clone();
-                Session::zoom(
-                    zoom.on_refresh_token(move |token| on_rotate.save(token)),
-                    Some(saver),
-                )
+        let (zoom, entry, memory_only) = match saved {
+            Ok(()) => (saving_rotations(zoom, &entry), Some(entry), None),
+            Err(err) => {
+                tracing::warn!(%err, "signed in for this run only");
+                if matches!(err, KeychainError::TimedOut(_)) {
+                    // A write stuck on a prompt must not leave the token behind later.
+                    entry.abandon();
+                }
+                let why = format!(
+                    "{err}. You are signed in until PMI Desk quits; your sign-in is not saved anywhere else."
+                );
+                (zoom, None, Some(why))
             }
         };
         let record = AccountRecord::Zoom(record);
-        if memory_only.is_none() {
+        // The next launch starts on this account, or on the local one when it is in memory only.
+        let on_disk = if memory_only.is_none() {
+            record.clone()
+        } else {
+            AccountRecord::Local
+        };
+        if self.account_file.get() != on_disk {
             self.account_file
-                .update(|r| *r = record.clone())
+                .update(|r| *r = on_disk)
                 .map_err(Error::file)?;
         }
-        let next = Current::signed_in(record, session, memory_only, self.launch.clone());
+        let previous = self.current();
+        let same_account = previous.record.key() == record.key() && memory_only.is_none();
+        let next = Current::signed_in(
+            record,
+            Session::zoom(zoom),
+            entry,
+            memory_only,
+            same_account.then(|| previous.cache.clone()),
+            self.launch.clone(),
+        );
         let previous = self.switch_to(next);
-        self.cancel_sign_in();
-        if previous.record.key() != self.current().record.key() {
-            self.forget(&previous).await;
+        // The earlier sign-in is over: its tokens revoked, its keychain entry deleted; its cache
+        // too unless it is this same account's.
+        if let Err(err) = self.forget(&previous, !same_account).await {
+            tracing::warn!(%err, "could not remove the earlier sign-in");
         }
-        Ok(self.account())
+        Ok(())
     }
 
-    /// Signs out of Zoom: revokes the tokens, deletes the keychain entry and the account's
-    /// cache, and goes back to the local account.
+    /// Signs out of Zoom: back to the local account at once, then the tokens revoked, the
+    /// keychain entry and the account's cache deleted. What could not be removed is said.
     pub async fn sign_out(&self) -> Result<AccountView, Error> {
         let current = self.current();
         if current.record == AccountRecord::Local {
@@ -320,14 +410,23 @@ impl Desk {
                 .map_err(Error::file)?;
         }
         let previous = self.switch_to(Current::new(AccountRecord::Local, self.launch.clone()));
-        self.forget(&previous).await;
-        Ok(self.account())
+        let forgotten = self.forget(&previous, true).await;
+        Ok(AccountView {
+            notice: forgotten.err().map(|err| {
+                format!(
+                    "Signed out, but your Zoom sign-in could not be deleted from the system keychain ({err}). \
+                     Delete the “app.pmidesk.desktop” entry in your keychain app."
+                )
+            }),
+            ..self.account()
+        })
     }
 
-    /// Revokes a Zoom account's tokens and removes everything kept for it.
-    async fn forget(&self, account: &Current) {
-        let AccountRecord::Zoom(z) = &account.record else {
-            return;
+    /// Revokes a Zoom account's tokens and removes its keychain entry and, with `cache`, its
+    /// cache. Fails only when the keychain entry could not be deleted.
+    async fn forget(&self, account: &Current, cache: bool) -> Result<(), KeychainError> {
+        let AccountRecord::Zoom(_) = &account.record else {
+            return Ok(());
         };
         // Revoking needs the client: started now if it was not (the token is in the keychain).
         match account.session().await {
@@ -338,17 +437,20 @@ impl Desk {
             }
             Err(err) => tracing::warn!(%err, "could not revoke the Zoom tokens"),
         }
-        if let Err(err) = self.launch.keychain.delete(&z.keychain_entry).await {
-            tracing::warn!(%err, "could not delete the keychain entry");
-        }
-        if let Err(err) = account.cache.discard() {
-            tracing::warn!(%err, "could not delete the account's cache");
-        }
-        let dir = account_dir(&self.launch.data_dir, &account.record);
-        if let Err(err) = std::fs::remove_dir_all(&dir) {
-            if err.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(%err, dir = %dir.display(), "could not delete the account's folder");
+        if cache {
+            if let Err(err) = account.cache.discard() {
+                tracing::warn!(%err, "could not delete the account's cache");
             }
+            let dir = account_dir(&self.launch.data_dir, &account.record);
+            if let Err(err) = std::fs::remove_dir_all(&dir) {
+                if err.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(%err, dir = %dir.display(), "could not delete the account's folder");
+                }
+            }
+        }
+        match &account.entry {
+            Some(entry) => entry.close_and_delete().await,
+            None => Ok(()),
         }
     }
 

@@ -10,7 +10,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 const CALLBACK_PATH: &str = "/oauth/callback";
 
@@ -20,14 +20,32 @@ pub enum SignInError {
     Denied,
     #[error("The answer that came back does not belong to this sign-in (its state did not match), so it was refused. Start the sign-in again.")]
     WrongState,
-    #[error("No answer came back from the browser within {0} minutes. Click Sign in with Zoom to try again.")]
-    TimedOut(u64),
+    #[error(
+        "No answer came back from the browser within {0}. Click Sign in with Zoom to try again."
+    )]
+    TimedOut(Wait),
     #[error("Sign-in was cancelled.")]
     Cancelled,
     #[error("Zoom did not sign you in: {0}")]
     Refused(String),
     #[error("Cannot listen for Zoom's answer on 127.0.0.1: {0}")]
     Listen(String),
+}
+
+/// How long a sign-in waited, said as a person would: "5 minutes", "1 minute", "30 seconds".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait(pub Duration);
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.0.as_secs();
+        let (n, unit) = if secs >= 60 && secs.is_multiple_of(60) {
+            (secs / 60, "minute")
+        } else {
+            (secs, "second")
+        };
+        write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
 }
 
 /// A listener on an ephemeral loopback port, waiting for one redirect.
@@ -64,7 +82,7 @@ impl LoopbackRedirect {
         self,
         expected_state: String,
         timeout: Duration,
-        cancel: oneshot::Receiver<()>,
+        mut cancel: watch::Receiver<bool>,
     ) -> Result<String, SignInError> {
         let (answer_tx, mut answer_rx) = mpsc::channel::<Result<String, SignInError>>(1);
         let app = Router::new().route(
@@ -90,18 +108,27 @@ impl LoopbackRedirect {
         });
         let result = tokio::select! {
             answer = answer_rx.recv() => answer.unwrap_or(Err(SignInError::Cancelled)),
-            () = tokio::time::sleep(timeout) => Err(SignInError::TimedOut(timeout.as_secs().div_ceil(60))),
-            _ = cancel => Err(SignInError::Cancelled),
+            () = tokio::time::sleep(timeout) => Err(SignInError::TimedOut(Wait(timeout))),
+            () = cancelled(&mut cancel) => Err(SignInError::Cancelled),
         };
         let _ = stop_tx.send(());
         // The page in flight is sent before the listener goes; a stuck browser cannot hold it.
+        let abort = server.abort_handle();
         if tokio::time::timeout(Duration::from_secs(5), server)
             .await
             .is_err()
         {
-            tracing::warn!("the sign-in listener took too long to close");
+            tracing::warn!("the sign-in listener took too long to close; closing it now");
+            abort.abort();
         }
         result
+    }
+}
+
+/// Resolves when the sign-in is cancelled (never, if its switch is gone without a word).
+pub async fn cancelled(switch: &mut watch::Receiver<bool>) {
+    if switch.wait_for(|c| *c).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
@@ -173,5 +200,14 @@ mod tests {
         assert_eq!(outcome(&forged_denial, "s"), Err(SignInError::WrongState));
         let empty = params(&[("state", "s")]);
         assert!(matches!(outcome(&empty, "s"), Err(SignInError::Refused(_))));
+    }
+
+    #[test]
+    fn the_wait_is_said_in_words() {
+        let said = |secs| Wait(Duration::from_secs(secs)).to_string();
+        assert_eq!(said(300), "5 minutes");
+        assert_eq!(said(60), "1 minute");
+        assert_eq!(said(1), "1 second");
+        assert_eq!(said(90), "90 seconds");
     }
 }

@@ -235,6 +235,8 @@ pub struct AccountView {
     /// The Client ID "Sign in with Zoom" will use.
     pub client_id: Option<String>,
     pub client_id_source: ClientIdSource,
-    /// A sign-in is waiting for the browser.
+    /// A sign-in is under way.
     pub signing_in: bool,
+    /// Something to tell about the last sign-in or sign-out (say, what could not be deleted).
+    pub notice: Option<String>,
 }

@@ -9,40 +9,27 @@
 use std::path::Path;
 use std::time::Duration;
 
-use pmi_desk_e2e::{files_containing, App};
+use pmi_desk_e2e::{admin_token, files_containing, App};
 use zoom_sandbox::{Config, Consent, Sandbox};
 
 const CLIENT_ID: &str = "pmi-desk-e2e-public";
 
 /// The service playing Zoom, and its user's PMI as Zoom would show it ("xxx xxx xxxx").
 async fn zoom() -> (Sandbox, tempfile::TempDir, String) {
+    zoom_asking(Consent::AutoApprove).await
+}
+
+async fn zoom_asking(consent: Consent) -> (Sandbox, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::new(dir.path());
     config.public_client_id = Some(CLIENT_ID.into());
-    config.authorize = Some(Consent::AutoApprove);
+    config.authorize = Some(consent);
     config.display_name = "Zoe Zoom".into();
     config.email = "zoe@zoom.example.com".into();
     let sandbox = Sandbox::start(config).await.unwrap();
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/oauth/token", sandbox.base_url()))
-        .basic_auth(
-            zoom_sandbox::DEFAULT_CLIENT_ID,
-            Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
-        )
-        .form(&[
-            ("grant_type", "account_credentials"),
-            ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let me: serde_json::Value = http
+    let me: serde_json::Value = reqwest::Client::new()
         .get(format!("{}/v2/users/me", sandbox.base_url()))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(admin_token(&sandbox).await.unwrap())
         .send()
         .await
         .unwrap()
@@ -116,7 +103,7 @@ async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out() 
     let (sandbox, _zoom_dir, zoom_pmi) = zoom().await;
     let env = zoom_env(&sandbox);
     let data = tempfile::tempdir()?;
-    let app = launch(data.path(), &env, &[("PMI_DESK_TEST_FOLLOW_SIGN_IN", "1")]).await;
+    let app = launch(data.path(), &env, &[("PMI_DESK_TEST_SIGN_IN", "follow")]).await;
     let local_pmi = pmi_of(&app).await;
     assert_ne!(local_pmi, zoom_pmi);
 
@@ -181,6 +168,80 @@ async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out() 
     Ok(())
 }
 
+/// Signs in where the keychain cannot take the token: Settings says so, the window shows the
+/// Zoom account, and nothing of it is written: no refresh token (the service's start with
+/// `sbx_rt_`), no account record, no cache with its PMI.
+async fn signs_in_for_this_run_only(app: &App, data: &Path, zoom_pmi: &str) {
+    app.click("#open-settings").await.unwrap();
+    app.click("#sign-in").await.unwrap();
+    let problem = app.text_of("[data-testid=keychain-problem]").await.unwrap();
+    assert!(
+        problem.contains("keychain") && problem.contains("until PMI Desk quits"),
+        "{problem}"
+    );
+    app.client
+        .execute("document.querySelector('dialog.settings').close()", vec![])
+        .await
+        .unwrap();
+    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
+        .await
+        .unwrap();
+    assert!(files_containing(data, "sbx_rt_").is_empty());
+    assert!(!data.join("account.json").exists());
+    assert!(files_containing(data, &zoom_pmi.replace(' ', "")).is_empty());
+}
+
+/// Clicks Sign in with Zoom and returns what Settings then says under it.
+async fn sign_in_says(app: &App) -> String {
+    app.click("#open-settings").await.unwrap();
+    app.click("#sign-in").await.unwrap();
+    let said = app.text_of("[data-testid=account-message]").await.unwrap();
+    // The button is back for another try, and the account is still the local one.
+    app.find("#sign-in").await.unwrap();
+    assert!(app
+        .text_of("[data-testid=account-name]")
+        .await
+        .unwrap()
+        .starts_with("Built-in"));
+    said
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deny_a_forged_answer_and_no_answer_are_each_said_in_settings() -> anyhow::Result<()> {
+    // Deny on Zoom's consent page.
+    let (asking, _dir, _) = zoom_asking(Consent::Ask).await;
+    let data = tempfile::tempdir()?;
+    let app = launch(
+        data.path(),
+        &zoom_env(&asking),
+        &[("PMI_DESK_TEST_SIGN_IN", "deny")],
+    )
+    .await;
+    pmi_of(&app).await;
+    let said = sign_in_says(&app).await;
+    assert!(said.contains("Deny"), "{said}");
+    app.screenshot("settings-sign-in-denied").await?;
+    app.quit().await?;
+
+    // An answer whose state is not this sign-in's.
+    let (sandbox, _dir, _) = zoom().await;
+    let env = zoom_env(&sandbox);
+    let app = launch(data.path(), &env, &[("PMI_DESK_TEST_SIGN_IN", "forge")]).await;
+    pmi_of(&app).await;
+    let said = sign_in_says(&app).await;
+    assert!(said.contains("state did not match"), "{said}");
+    app.quit().await?;
+
+    // No answer at all: the browser was closed.
+    let app = launch(data.path(), &env, &[("PMI_DESK_SIGN_IN_TIMEOUT_SECS", "2")]).await;
+    pmi_of(&app).await;
+    let said = sign_in_says(&app).await;
+    assert!(said.contains("within 2 seconds"), "{said}");
+    app.quit().await?;
+    assert!(!data.path().join("account.json").exists());
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_written(
 ) -> anyhow::Result<()> {
@@ -192,7 +253,7 @@ async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_writt
         data.path(),
         &env,
         &[
-            ("PMI_DESK_TEST_FOLLOW_SIGN_IN", "1"),
+            ("PMI_DESK_TEST_SIGN_IN", "follow"),
             (
                 "DBUS_SESSION_BUS_ADDRESS",
                 "unix:path=/nonexistent/pmi-desk-bus",
@@ -201,22 +262,7 @@ async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_writt
     )
     .await;
     let local_pmi = pmi_of(&app).await;
-    app.click("#open-settings").await?;
-    app.click("#sign-in").await?;
-    let problem = app.text_of("[data-testid=keychain-problem]").await?;
-    assert!(
-        problem.contains("keychain") && problem.contains("until PMI Desk quits"),
-        "{problem}"
-    );
-    app.client
-        .execute("document.querySelector('dialog.settings').close()", vec![])
-        .await?;
-    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
-        .await?;
-    // No refresh token (the service's start with sbx_rt_), no account, no Zoom cache on disk.
-    assert!(files_containing(data.path(), "sbx_rt_").is_empty());
-    assert!(!data.path().join("account.json").exists());
-    assert!(files_containing(data.path(), &zoom_pmi.replace(' ', "")).is_empty());
+    signs_in_for_this_run_only(&app, data.path(), &zoom_pmi).await;
     app.quit().await?;
 
     // Next run: the local account.
@@ -313,27 +359,14 @@ async fn a_locked_keychain_is_said_plainly_and_nothing_is_written() -> anyhow::R
         data.path(),
         &env,
         &[
-            ("PMI_DESK_TEST_FOLLOW_SIGN_IN", "1"),
+            ("PMI_DESK_TEST_SIGN_IN", "follow"),
             ("DBUS_SESSION_BUS_ADDRESS", &keyring.address),
             ("PMI_DESK_KEYCHAIN_TIMEOUT_SECS", "2"),
         ],
     )
     .await;
     pmi_of(&app).await;
-    app.click("#open-settings").await?;
-    app.click("#sign-in").await?;
-    let problem = app.text_of("[data-testid=keychain-problem]").await?;
-    assert!(
-        problem.contains("keychain") && problem.contains("until PMI Desk quits"),
-        "{problem}"
-    );
-    app.client
-        .execute("document.querySelector('dialog.settings').close()", vec![])
-        .await?;
-    app.wait_for_text("[data-testid=pmi]", |t| t == zoom_pmi)
-        .await?;
-    assert!(files_containing(data.path(), "sbx_rt_").is_empty());
-    assert!(!data.path().join("account.json").exists());
+    signs_in_for_this_run_only(&app, data.path(), &zoom_pmi).await;
     app.quit().await?;
     Ok(())
 }

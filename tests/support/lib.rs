@@ -113,10 +113,19 @@ impl App {
             format!(
                 "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n{}",
                 opened.display(),
-                // With PMI_DESK_TEST_FOLLOW_SIGN_IN=1 it also plays the browser for Zoom's
-                // sign-in page: it follows the page and its redirect back to the app.
-                "case \"$1\" in *'/oauth/authorize'*) [ \"$PMI_DESK_TEST_FOLLOW_SIGN_IN\" = 1 ] && \
-                 exec curl -sfL --noproxy '*' -o /dev/null \"$1\";; esac\n"
+                // With PMI_DESK_TEST_SIGN_IN it also plays the browser on Zoom's sign-in page:
+                // `follow` it (approved at once), `deny` on the consent page, or come back with a
+                // `forge`d state.
+                "case \"$1\" in *'/oauth/authorize'*)\n\
+                 get() { curl -sf --noproxy '*' \"$@\"; }\n\
+                 case \"$PMI_DESK_TEST_SIGN_IN\" in\n\
+                 follow) get -L -o /dev/null \"$1\";;\n\
+                 deny) ticket=$(get \"$1\" | sed -n 's/.*name=\"ticket\" value=\"\\([^\"]*\\)\".*/\\1/p')\n\
+                   get -L -o /dev/null --data \"ticket=$ticket&decision=deny\" \"${1%%/oauth/authorize*}/oauth/authorize\";;\n\
+                 forge) back=$(get -o /dev/null -w '%{redirect_url}' \"$1\")\n\
+                   get -o /dev/null \"$(printf '%s' \"$back\" | sed 's/state=[^&]*/state=forged/')\";;\n\
+                 esac;;\n\
+                 esac\n"
             ),
         )?;
         std::fs::set_permissions(
@@ -352,13 +361,9 @@ pub fn clipboard_text() -> Result<String> {
     Ok(String::from_utf8(out.stdout)?)
 }
 
-/// Locks settings on the built-in account of `data_dir` through the admin API, as an account
-/// admin would, before the app starts on that folder.
-pub async fn lock_on_account(data_dir: &Path, locks: serde_json::Value) -> Result<()> {
-    let config = zoom_sandbox::Config::new(data_dir.join("local-account"));
-    let sandbox = zoom_sandbox::Sandbox::start(config).await?;
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
+/// An access token for the admin of a local service with the default credentials.
+pub async fn admin_token(sandbox: &zoom_sandbox::Sandbox) -> Result<String> {
+    let token: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/oauth/token", sandbox.base_url()))
         .basic_auth(
             zoom_sandbox::DEFAULT_CLIENT_ID,
@@ -372,12 +377,25 @@ pub async fn lock_on_account(data_dir: &Path, locks: serde_json::Value) -> Resul
         .await?
         .json()
         .await?;
+    Ok(token["access_token"]
+        .as_str()
+        .context("no access token")?
+        .to_owned())
+}
+
+/// Locks settings on the built-in account of `data_dir` through the admin API, as an account
+/// admin would, before the app starts on that folder.
+pub async fn lock_on_account(data_dir: &Path, locks: serde_json::Value) -> Result<()> {
+    let config = zoom_sandbox::Config::new(data_dir.join("local-account"));
+    let sandbox = zoom_sandbox::Sandbox::start(config).await?;
+    let http = reqwest::Client::new();
+    let token = admin_token(&sandbox).await?;
     let status = http
         .patch(format!(
             "{}/v2/accounts/me/lock_settings",
             sandbox.base_url()
         ))
-        .bearer_auth(token["access_token"].as_str().unwrap_or_default())
+        .bearer_auth(token)
         .json(&locks)
         .send()
         .await?

@@ -234,3 +234,94 @@ describe("Schedule dialog passcode", () => {
     expect(input.disabled).toBe(false);
   });
 });
+
+const local = {
+  kind: "local",
+  display_name: null,
+  email: null,
+  keychain_problem: null,
+  client_id: null,
+  client_id_source: "none",
+  signing_in: false,
+  notice: null,
+};
+const prefs = { open_in: "browser", back_to_back_minutes: 15, start_at_login: false, zoom_client_id: "" };
+
+describe("Signing in to Zoom", () => {
+  it("offers Sign in again when the sign-in lapsed, keeping the last overview, and reloads after", async () => {
+    let signedIn = false;
+    const lapsed = { kind: "sign_in_again", message: "Your Zoom sign-in has expired: sign in again.", fields: [] };
+    const { root, calls } = await mount((cmd) => {
+      if (cmd === "overview") return signedIn ? overview() : overview({ stale: lapsed });
+      if (cmd === "sign_in") {
+        signedIn = true;
+        return { ...local, kind: "zoom", display_name: "Jane Doe", email: "jane@example.com" };
+      }
+      return null;
+    });
+    expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("354 247 1135");
+    expect(root.querySelector("[data-testid=error-banner]")?.textContent).toContain("sign in again");
+    expect(root.querySelector("#retry")).toBeNull();
+    (root.querySelector("#sign-in-again") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(calls.filter((c) => c === "sign_in")).toHaveLength(1);
+    expect(calls.filter((c) => c === "overview")).toHaveLength(2);
+    expect(root.querySelector("[data-testid=error-banner]")).toBeNull();
+  });
+
+  it("drops an overview that comes back after a newer load began", async () => {
+    const answers: ((o: Overview) => void)[] = [];
+    mockIPC((cmd) => (cmd === "overview" ? new Promise<Overview>((resolve) => answers.push(resolve)) : null));
+    const root = document.createElement("main");
+    document.body.replaceChildren(root);
+    const app = new App(root, backend);
+    const first = app.load();
+    const second = app.load();
+    await flush();
+    const zoom = overview();
+    zoom.room = { ...zoom.room, pmi_formatted: "888 777 6666" };
+    answers[1]?.(zoom);
+    await second;
+    answers[0]?.(overview());
+    await first;
+    expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("888 777 6666");
+  });
+
+  it("says why a sign-in did not happen, and shows the account and Sign out when it did", async () => {
+    let attempt = 0;
+    const { app, calls } = await mount((cmd, args) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "preferences") return prefs;
+      if (cmd === "account") return local;
+      if (cmd === "sign_in") {
+        attempt += 1;
+        expect(args.clientId).toBe("my_client");
+        if (attempt === 1) throw { kind: "sign_in_denied", message: "Sign-in was cancelled on Zoom's page (Deny), so PMI Desk is not signed in.", fields: [] };
+        return { ...local, kind: "zoom", display_name: "Zoe Zoom", email: "zoe@example.com", client_id: "my_client", client_id_source: "settings" };
+      }
+      if (cmd === "sign_out") return { ...local, notice: "Signed out, but your Zoom sign-in could not be deleted from the system keychain." };
+      return null;
+    });
+    await app.settings.open();
+    const dialog = document.querySelector("dialog.settings") as HTMLDialogElement;
+    (dialog.querySelector("#zoom-client-id") as HTMLInputElement).value = "my_client";
+    (dialog.querySelector("#sign-in") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(dialog.querySelector("[data-testid=account-message]")?.textContent).toContain("Deny");
+    expect((dialog.querySelector("#zoom-client-id") as HTMLInputElement).value).toBe("my_client");
+
+    (dialog.querySelector("#sign-in") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(dialog.querySelector("[data-testid=account-name]")?.textContent).toBe("Signed in to Zoom as Zoe Zoom (zoe@example.com).");
+    expect(calls.filter((c) => c === "overview").length).toBeGreaterThanOrEqual(2);
+
+    (dialog.querySelector("#sign-out") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(dialog.querySelector("[data-testid=account-name]")?.textContent).toContain("Built-in local account");
+    expect(dialog.querySelector("[data-testid=account-message]")?.textContent).toContain("could not be deleted");
+  });
+});

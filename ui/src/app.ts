@@ -37,17 +37,27 @@ export class App {
     });
   }
 
+  /** Counts loads, so an answer that comes back after a newer load began (say, from the
+   * account in use before a sign-in) is dropped instead of showing the wrong account. */
+  private loads = 0;
+
   async load(): Promise<void> {
+    const mine = ++this.loads;
     this.loading = true;
     this.render();
     try {
-      this.overview = await this.api.overview();
+      const overview = await this.api.overview();
+      if (mine !== this.loads) return;
+      this.overview = overview;
       this.error = null;
     } catch (e) {
+      if (mine !== this.loads) return;
       this.error = asErrorBody(e);
     } finally {
-      this.loading = false;
-      this.render();
+      if (mine === this.loads) {
+        this.loading = false;
+        this.render();
+      }
     }
   }
 

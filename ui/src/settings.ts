@@ -205,7 +205,7 @@ export class SettingsDialog {
   private async signOut(): Promise<void> {
     try {
       this.account = await this.api.signOut();
-      this.accountMessage = "";
+      this.accountMessage = this.account.notice ?? "";
       this.renderAccount();
       document.getElementById("sign-in")?.focus();
       await this.onAccountChanged();

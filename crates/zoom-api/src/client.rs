@@ -313,7 +313,11 @@ struct AuthState {
     generation: u64,
 }
 
-type RefreshTokenObserver = Arc<dyn Fn(&SecretString) + Send + Sync>;
+type RefreshTokenObserver = Arc<
+    dyn Fn(SecretString) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+        + Send
+        + Sync,
+>;
 
 /// A Zoom REST API v2 client for one signed-in user (or account).
 pub struct ZoomClient {
@@ -348,12 +352,15 @@ impl ZoomClient {
         }
     }
 
-    /// Called with every new refresh token (they rotate), so the app can keep it safe.
-    pub fn on_refresh_token(
-        mut self,
-        observer: impl Fn(&SecretString) + Send + Sync + 'static,
-    ) -> Self {
-        self.on_refresh_token = Some(Arc::new(observer));
+    /// Called with every new refresh token (they rotate), so the app can keep it safe. It is
+    /// awaited before the new tokens are used, under the token lock: a token is saved before it
+    /// is spent, and saves happen in the order the tokens came.
+    pub fn on_refresh_token<F, Fut>(mut self, observer: F) -> Self
+    where
+        F: Fn(SecretString) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.on_refresh_token = Some(Arc::new(move |token| Box::pin(observer(token))));
         self
     }
 
@@ -385,7 +392,7 @@ impl ZoomClient {
         }
         {
             let mut auth = client.auth.lock().await;
-            client.install_token(&mut auth, token);
+            client.install_token(&mut auth, token).await;
         }
         Ok(client)
     }
@@ -522,7 +529,7 @@ impl ZoomClient {
         }
     }
 
-    fn install_token(&self, auth: &mut AuthState, token: TokenJson) {
+    async fn install_token(&self, auth: &mut AuthState, token: TokenJson) {
         // Capped, so a huge `expires_in` cannot overflow the clock.
         let ttl = Duration::from_secs(token.expires_in.unwrap_or(3599).min(24 * 3600));
         auth.access = Some((SecretString::from(token.access_token), Instant::now() + ttl));
@@ -537,7 +544,7 @@ impl ZoomClient {
         {
             *refresh_token = SecretString::from(new);
             if let Some(observer) = &self.on_refresh_token {
-                observer(refresh_token);
+                observer(refresh_token.clone()).await;
             }
         }
     }
@@ -545,7 +552,7 @@ impl ZoomClient {
     async fn fetch_token(&self, auth: &mut AuthState) -> Result<()> {
         let (form, basic) = token_form(&auth.credentials);
         let token = self.post_token(&form, basic).await?;
-        self.install_token(auth, token);
+        self.install_token(auth, token).await;
         Ok(())
     }
 

@@ -81,6 +81,7 @@ async fn user(env: &Env, refreshes: Arc<AtomicUsize>) -> ZoomClient {
         .expect("code exchange")
         .on_refresh_token(move |_| {
             refreshes.fetch_add(1, Ordering::SeqCst);
+            std::future::ready(())
         })
 }
 

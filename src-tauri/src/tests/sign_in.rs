@@ -67,12 +67,18 @@ fn sign_in_with(
     zoom: &Zoom,
     browse: impl FnOnce(url::Url) + Send + 'static,
 ) -> Result<Value, Value> {
-    let base = zoom.sandbox.base_url().to_owned();
+    let prefix = format!("{}/oauth/authorize", zoom.sandbox.base_url());
+    // Only a page opened by this sign-in, not by an earlier one.
+    let earlier = opened_links().len();
     let browser = std::thread::spawn(move || {
-        let prefix = format!("{base}/oauth/authorize");
-        let found = super::wait_for_opened(|l| l.starts_with(&prefix));
-        if let Some(url) = found {
-            browse(url::Url::parse(&url).unwrap());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let opened = opened_links();
+            if let Some(url) = opened.iter().skip(earlier).find(|l| l.starts_with(&prefix)) {
+                browse(url::Url::parse(url).unwrap());
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     });
     let result = t.invoke("sign_in", json!({"clientId": null}));
@@ -376,5 +382,86 @@ fn the_regions_api_url_from_the_token_is_used() {
     sign_in_with(&t, &zoom, follow).unwrap();
     let o = t.ok("overview", json!({}));
     assert_eq!(o["room"]["display_name"], "Zoe Zoom");
+    // The region is kept: after a restart the calls go there again.
+    let record: Value =
+        serde_json::from_slice(&std::fs::read(t.dir.path().join("account.json")).unwrap()).unwrap();
+    assert_eq!(record["api_url"], format!("{}/v2", zoom.sandbox.base_url()));
+    let TestApp { dir, app, .. } = t;
+    drop(app);
+    let mut config = sign_in_config(&zoom);
+    config.endpoints.api_url = "http://127.0.0.1:9/v2".into();
+    let t = start_with(dir, config);
+    assert_eq!(
+        t.ok("overview", json!({}))["room"]["display_name"],
+        "Zoe Zoom"
+    );
     t.ok("sign_out", json!({}));
+}
+
+#[test]
+fn signing_in_again_as_the_same_user_leaves_no_old_sign_in_behind() {
+    let zoom = zoom();
+    let t = start_with(tempfile::tempdir().unwrap(), sign_in_config(&zoom));
+    sign_in_with(&t, &zoom, follow).unwrap();
+    let before = t.ok("overview", json!({}));
+    let first_entry = keychain_entry(&t);
+    let first_token = keychain(&first_entry).unwrap();
+    sign_in_with(&t, &zoom, follow).unwrap();
+    let second_entry = keychain_entry(&t);
+    assert_ne!(first_entry, second_entry);
+    assert_eq!(keychain(&first_entry), None, "the old entry is deleted");
+    assert!(
+        refresh_is_refused(&zoom, &first_token),
+        "and its token revoked"
+    );
+    assert!(keychain(&second_entry).is_some());
+    // The same account's cache is kept, and is still the one in use.
+    assert_eq!(
+        t.ok("overview", json!({}))["room"]["pmi"],
+        before["room"]["pmi"]
+    );
+    t.ok("sign_out", json!({}));
+    assert_eq!(keychain(&second_entry), None);
+}
+
+#[test]
+fn cancel_ends_a_sign_in_that_waits_for_the_browser() {
+    let zoom = zoom();
+    let t = start_with(tempfile::tempdir().unwrap(), sign_in_config(&zoom));
+    let handle = t.app.handle().clone();
+    let base = zoom.sandbox.base_url().to_owned();
+    let canceller = std::thread::spawn(move || {
+        let prefix = format!("{base}/oauth/authorize");
+        super::wait_for_opened(|l| l.starts_with(&prefix)).expect("the page was opened");
+        let desk = handle.state::<crate::Desk>();
+        assert!(desk.account().signing_in);
+        desk.cancel_sign_in();
+    });
+    let err = t.invoke("sign_in", json!({"clientId": null})).unwrap_err();
+    canceller.join().unwrap();
+    assert_eq!(err["kind"], "sign_in_cancelled");
+    let account = t.ok("account", json!({}));
+    assert_eq!(account["kind"], "local");
+    assert_eq!(account["signing_in"], false);
+}
+
+#[test]
+fn a_closed_keychain_entry_takes_no_more_writes() {
+    block(async {
+        let store = crate::keychain::Keychain::new(Duration::from_secs(10));
+        let name = crate::account::new_keychain_entry();
+        let entry = crate::keychain::TokenEntry::new(store, name.clone());
+        entry
+            .save(&zoom_api::SecretString::from("first".to_owned()))
+            .await
+            .unwrap();
+        assert_eq!(keychain(&name).as_deref(), Some("first"));
+        entry.close_and_delete().await.unwrap();
+        // A rotation that lands after sign-out writes nothing.
+        entry
+            .save(&zoom_api::SecretString::from("late".to_owned()))
+            .await
+            .unwrap();
+        assert_eq!(keychain(&name), None);
+    });
 }

@@ -19,6 +19,10 @@ keychain_problem: string | null,
  */
 client_id: string | null, client_id_source: ClientIdSource, 
 /**
- * A sign-in is waiting for the browser.
+ * A sign-in is under way.
  */
-signing_in: boolean, };
+signing_in: boolean, 
+/**
+ * Something to tell about the last sign-in or sign-out (say, what could not be deleted).
+ */
+notice: string | null, };
