@@ -1001,26 +1001,11 @@ fn move_old_cache(data_dir: &Path) {
     }
 }
 
-/// A passcode that meets the account's rules: digits, with a letter when one is required.
+/// A passcode that meets the account's rules.
 fn new_passcode(settings: &PmiSettings) -> String {
     use rand::Rng;
-    let rules = &settings.passcode_rules;
-    let len = usize::from(rules.min_length.clamp(6, 10));
     let mut rng = rand::rng();
-    loop {
-        let code: String = (0..len)
-            .map(|i| {
-                if !rules.only_allow_numeric && i == 0 {
-                    char::from(b'a' + rng.random_range(0..26))
-                } else {
-                    char::from(b'0' + rng.random_range(0..10))
-                }
-            })
-            .collect();
-        if rules.check(&code).is_ok() {
-            return code;
-        }
-    }
+    settings.passcode_rules.generate(|n| rng.random_range(0..n))
 }
 
 /// A meeting's start in local time, "09:30", for the tray's next-meeting item.

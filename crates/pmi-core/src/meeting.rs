@@ -103,6 +103,45 @@ impl PasscodeRules {
         }
         Ok(())
     }
+
+    /// A passcode that meets these rules, drawn with `pick(n)` (a random number below `n`): one
+    /// character of each class the rules require, the rest from the classes they allow, then
+    /// shuffled. Always ends; rules that contradict themselves (numbers only, with a letter)
+    /// give numbers only, which `check` then names.
+    pub fn generate(&self, mut pick: impl FnMut(usize) -> usize) -> String {
+        const DIGITS: &[u8] = b"0123456789";
+        const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+        const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const SPECIAL: &[u8] = b"@-_*";
+        let len = usize::from(self.min_length).clamp(6, PASSCODE_MAX_LENGTH);
+        let mut required: Vec<&[u8]> = vec![DIGITS];
+        let mut allowed: Vec<u8> = DIGITS.to_vec();
+        if !self.only_allow_numeric {
+            allowed.extend_from_slice(LOWER);
+            if self.have_letter {
+                required.push(LOWER);
+            }
+            if self.have_upper_and_lower_characters {
+                required.extend([LOWER, UPPER]);
+                allowed.extend_from_slice(UPPER);
+            }
+            if self.have_special_character {
+                required.push(SPECIAL);
+                allowed.extend_from_slice(SPECIAL);
+            }
+        }
+        let mut code: Vec<u8> = required
+            .iter()
+            .map(|class| class[pick(class.len()) % class.len()])
+            .collect();
+        while code.len() < len {
+            code.push(allowed[pick(allowed.len()) % allowed.len()]);
+        }
+        for i in (1..code.len()).rev() {
+            code.swap(i, pick(i + 1) % (i + 1));
+        }
+        code.into_iter().map(char::from).collect()
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 // A test fails by panicking, helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pmi_core::{DesktopLink, JoinLink, MeetingId, Pmi, PmiRule};
+use pmi_core::{DesktopLink, JoinLink, MeetingId, PasscodeRules, Pmi, PmiRule};
 use proptest::prelude::*;
 
 fn meeting_ids() -> impl Strategy<Value = MeetingId> {
@@ -87,5 +87,36 @@ proptest! {
             Err(pmi_core::Error::InvalidPmi { rule, .. }) => prop_assert_eq!(rule, PmiRule::LegacyNotChoosable),
             other => prop_assert!(false, "unexpected {:?}", other),
         }
+    }
+}
+
+proptest! {
+    /// Any rules that do not contradict themselves get a passcode that meets them, at once.
+    #[test]
+    fn generated_passcodes_meet_every_consistent_rule(
+        min_length in 0u8..=10,
+        have_letter: bool,
+        have_number: bool,
+        have_special_character: bool,
+        only_allow_numeric: bool,
+        have_upper_and_lower_characters: bool,
+        seed: u64,
+    ) {
+        prop_assume!(!(only_allow_numeric
+            && (have_letter || have_special_character || have_upper_and_lower_characters)));
+        let rules = PasscodeRules {
+            min_length,
+            have_letter,
+            have_number,
+            have_special_character,
+            only_allow_numeric,
+            have_upper_and_lower_characters,
+        };
+        let mut state = seed;
+        let code = rules.generate(|n| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            usize::try_from(state >> 33).unwrap() % n
+        });
+        prop_assert_eq!(rules.check(&code), Ok(()), "{}", code);
     }
 }

@@ -790,47 +790,44 @@ impl ZoomClient {
         .await
     }
 
-    /// Creates a meeting, at most once. An attempt whose outcome is unknown (timeout, dropped
-    /// connection, cut answer, 5xx) is followed by a look for the meeting it may have made; only
-    /// when there is none is the create tried again.
+    /// Creates a meeting, at most once. A request that surely never reached the service (the
+    /// connection was refused) or that it declined (429, 503) is sent again; one whose outcome is
+    /// unknown (timeout, dropped connection, cut answer, other 5xx) is never sent again: the
+    /// meeting it may have made is looked for, and when it is not found the answer is
+    /// `Unconfirmed`, for the user to check, rather than a second meeting.
     pub async fn create_meeting(&self, meeting: &NewMeeting) -> Result<Meeting> {
         let body = to_value(&meeting.body())?;
         // Zoom's clock and ours may differ a little.
         let since = Utc::now() - chrono::Duration::minutes(2);
-        let mut unknown = 0;
-        loop {
-            match self
-                .execute(
-                    Method::POST,
-                    "users/me/meetings",
-                    &[],
-                    Some(&body),
-                    Repeat::Create,
-                )
-                .await
-            {
-                Ok(value) => {
-                    return serde_json::from_value::<MeetingJson>(value)
-                        .map_err(|e| Error::InvalidResponse(format!("new meeting: {e}")))?
-                        .try_into();
-                }
-                Err(Error::Unconfirmed(why)) => {
-                    unknown += 1;
-                    // Instant meetings are never listed, so one cannot be looked for: report.
-                    if meeting.kind == MeetingKind::Instant {
-                        return Err(Error::Unconfirmed(why));
-                    }
-                    if let Some(found) = self.find_created(meeting, since).await? {
+        match self
+            .execute(
+                Method::POST,
+                "users/me/meetings",
+                &[],
+                Some(&body),
+                Repeat::Create,
+            )
+            .await
+        {
+            Ok(value) => serde_json::from_value::<MeetingJson>(value)
+                .map_err(|e| Error::InvalidResponse(format!("new meeting: {e}")))?
+                .try_into(),
+            // Instant meetings are never listed, so one cannot be looked for: report.
+            Err(Error::Unconfirmed(why)) if meeting.kind == MeetingKind::Instant => {
+                Err(Error::Unconfirmed(why))
+            }
+            Err(Error::Unconfirmed(why)) => {
+                // The service may still be at work on it: look a few times, a little apart.
+                for look in 1..=self.config.retry.max_attempts {
+                    if let Ok(Some(found)) = self.find_created(meeting, since).await {
                         tracing::info!(id = %found.id, "found the meeting an unanswered create made");
                         return Ok(found);
                     }
-                    if unknown >= self.config.retry.max_attempts {
-                        return Err(Error::Unconfirmed(why));
-                    }
-                    tokio::time::sleep(self.config.retry.backoff(unknown)).await;
+                    tokio::time::sleep(self.config.retry.backoff(look)).await;
                 }
-                Err(other) => return Err(other),
+                Err(Error::Unconfirmed(why))
             }
+            Err(other) => Err(other),
         }
     }
 
@@ -875,29 +872,50 @@ impl ZoomClient {
         let list: MeetingListJson = self
             .call(Method::GET, "users/me/meetings", &q, None)
             .await?;
+        let meetings = list
+            .meetings
+            .into_iter()
+            .filter_map(|item| {
+                let read = serde_json::from_value::<ListedMeetingJson>(item)
+                    .map_err(|e| Error::InvalidResponse(e.to_string()))
+                    .and_then(Meeting::try_from);
+                match read {
+                    Ok(meeting) => Some(meeting),
+                    Err(err) => {
+                        tracing::warn!(%err, "skipping a listed meeting that cannot be read");
+                        None
+                    }
+                }
+            })
+            .collect();
         Ok(MeetingPage {
-            meetings: list
-                .meetings
-                .into_iter()
-                .map(Meeting::try_from)
-                .collect::<Result<_>>()?,
+            meetings,
             next_page_token: list.next_page_token.filter(|t| !t.is_empty()),
             total_records: list.total_records,
         })
     }
 
-    /// Every page of a list, 300 at a time.
+    /// Every page of a list, 300 at a time; at most `MAX_PAGES` pages, and it stops when the
+    /// service hands back a page token it gave before.
     pub async fn list_all_meetings(&self, kind: ListKind) -> Result<Vec<Meeting>> {
+        const MAX_PAGES: usize = 100;
         let mut all = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut token: Option<String> = None;
-        loop {
+        for _ in 0..MAX_PAGES {
             let page = self.list_meetings(kind, 300, token.as_deref()).await?;
             all.extend(page.meetings);
             match page.next_page_token {
-                Some(next) => token = Some(next),
+                Some(next) if seen.insert(next.clone()) => token = Some(next),
+                Some(_) => {
+                    tracing::warn!("the meeting list repeated a page token; stopping there");
+                    return Ok(all);
+                }
                 None => return Ok(all),
             }
         }
+        tracing::warn!(MAX_PAGES, "the meeting list has more pages than read");
+        Ok(all)
     }
 
     /// A meeting; for the PMI itself, the personal room (type 4).

@@ -7,6 +7,7 @@ use pmi_core::{
     PmiPasscodeRequirement, PmiSettings, Profile, Recurrence, RecurrenceEnd, RecurrenceUnit,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::Error;
 
@@ -287,8 +288,9 @@ pub struct MeetingListJson {
     pub next_page_token: Option<String>,
     #[serde(default)]
     pub total_records: Option<u64>,
+    /// Read one by one, so that one meeting the client cannot read does not hide the others.
     #[serde(default)]
-    pub meetings: Vec<ListedMeetingJson>,
+    pub meetings: Vec<Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -49,7 +49,9 @@ pub fn retry_at(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>
         .ok()?
         .trim();
     if let Ok(secs) = value.parse::<u64>() {
-        return Some(now + chrono::Duration::seconds(i64::try_from(secs).ok()?));
+        // A year at most: a huge value must not overflow the clock.
+        let secs = i64::try_from(secs.min(366 * 24 * 3600)).ok()?;
+        return now.checked_add_signed(chrono::Duration::try_seconds(secs)?);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {
         return Some(t.with_timezone(&Utc));
@@ -87,6 +89,18 @@ mod tests {
             Some(Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap())
         );
         assert_eq!(retry_at(&headers("soon"), now), None);
+        // Absurd values are capped, never a panic.
+        for huge in [
+            "9223372036854775807",
+            "18446744073709551615",
+            "99999999999999999999",
+        ] {
+            let at = retry_at(&headers(huge), now);
+            assert!(
+                at.is_none_or(|t| t <= now + chrono::Duration::days(366)),
+                "{huge}"
+            );
+        }
         assert_eq!(retry_at(&HeaderMap::new(), now), None);
     }
 

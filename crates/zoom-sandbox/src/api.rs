@@ -238,6 +238,42 @@ pub async fn patch_settings(
             changes.push((section, key, v));
         }
     }
+    if let Some(requirement) = map
+        .get("schedule_meeting")
+        .and_then(|s| s.get("meeting_password_requirement"))
+        .and_then(Value::as_object)
+    {
+        // The account's passcode rules: the known fields, merged over what is there.
+        let mut merged = user
+            .setting("schedule_meeting", "meeting_password_requirement")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut f = Fields::nested(
+            requirement,
+            "schedule_meeting.meeting_password_requirement.",
+        );
+        if let Some(length) = f.integer("length", 0, 10) {
+            merged.insert("length".into(), length.into());
+        }
+        for key in [
+            "have_letter",
+            "have_number",
+            "have_special_character",
+            "only_allow_numeric",
+            "have_upper_and_lower_characters",
+        ] {
+            if let Some(on) = f.boolean(key) {
+                merged.insert(key.into(), on.into());
+            }
+        }
+        errors.extend(f.errors);
+        changes.push((
+            "schedule_meeting",
+            "meeting_password_requirement",
+            Value::Object(merged),
+        ));
+    }
     if !errors.is_empty() {
         return Err(ApiError::fields(errors));
     }
@@ -281,23 +317,8 @@ pub fn passcode_rules(user: &UserRecord) -> PasscodeRules {
 }
 
 fn random_passcode(rules: &PasscodeRules) -> String {
-    let len = usize::from(rules.min_length.clamp(6, 10));
     let mut rng = rand::rng();
-    loop {
-        let code: String = (0..len)
-            .map(|i| {
-                let digits_only = rules.only_allow_numeric || (i % 2 == 1);
-                if digits_only {
-                    char::from(b'0' + rng.random_range(0..10))
-                } else {
-                    char::from(b'a' + rng.random_range(0..26))
-                }
-            })
-            .collect();
-        if rules.check(&code).is_ok() {
-            return code;
-        }
-    }
+    rules.generate(|n| rng.random_range(0..n))
 }
 
 /// Reads the meeting fields of a create or update body into `m`, naming every bad field.

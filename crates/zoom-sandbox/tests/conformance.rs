@@ -1074,3 +1074,43 @@ async fn start_and_join_links_open_pages_and_start_the_meeting() {
         "the personal link leads to the PMI"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passcode_is_made_at_once_under_the_strictest_rules() {
+    let api = start().await;
+    let (status, _, _) = api
+        .raw(
+            Method::PATCH,
+            "/users/me/settings",
+            Some(json!({"schedule_meeting": {
+                "require_password_for_scheduling_new_meetings": true,
+                "meeting_password_requirement": {
+                    "length": 8, "have_letter": true, "have_number": true,
+                    "have_special_character": true, "have_upper_and_lower_characters": true
+                }
+            }})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let created = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        api.raw(
+            Method::POST,
+            "/users/me/meetings",
+            Some(json!({"topic": "Strict", "type": 2, "start_time": "2030-01-02T10:00:00Z", "duration": 30})),
+        ),
+    )
+    .await
+    .expect("the service made a passcode instead of looping");
+    assert_eq!(created.0, 201);
+    let passcode = created.2["password"].as_str().unwrap();
+    let rules = pmi_core::PasscodeRules {
+        min_length: 8,
+        have_letter: true,
+        have_number: true,
+        have_special_character: true,
+        only_allow_numeric: false,
+        have_upper_and_lower_characters: true,
+    };
+    assert_eq!(rules.check(passcode), Ok(()), "{passcode}");
+}
