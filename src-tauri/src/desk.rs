@@ -755,14 +755,23 @@ impl Desk {
                 recurrence: v.recurrence.clone(),
             })
             .await?;
-        let calendar_file = if calendar_file {
-            Some(self.write_calendar_file(&a, &meeting).await?)
+        // The meeting is made: a calendar file that cannot be written is said on its own, never
+        // as a failed Save (which would invite a second meeting).
+        let (calendar_file, calendar_problem) = if calendar_file {
+            match self.write_calendar_file(&a, &meeting).await {
+                Ok(path) => (Some(path), None),
+                Err(err) => {
+                    tracing::warn!(%err, "the meeting is scheduled, but not its calendar file");
+                    (None, Some(err.to_string()))
+                }
+            }
         } else {
-            None
+            (None, None)
         };
         Ok(Scheduled {
             meeting: MeetingView::from(&meeting),
             calendar_file,
+            calendar_problem,
         })
     }
 
@@ -808,22 +817,9 @@ impl Desk {
     async fn write_calendar_file(&self, a: &Current, meeting: &Meeting) -> Result<String, Error> {
         let invitation = a.session().await?.zoom.invitation(meeting.id).await?;
         let ics = ics_event(meeting, &invitation, Utc::now()).ok_or(Error::NoStartTime)?;
-        let name: String = meeting
-            .topic
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let path = self
-            .calendar_dir
-            .join(format!("{}-{}.ics", name.trim_matches('-'), meeting.id));
+        let path = self.calendar_dir.join(calendar_file_name(meeting));
         std::fs::create_dir_all(&self.calendar_dir).map_err(Error::file)?;
-        std::fs::write(&path, ics).map_err(Error::file)?;
+        crate::store::write_durably(&path, ics.as_bytes()).map_err(Error::file)?;
         Ok(path.display().to_string())
     }
 
@@ -998,6 +994,30 @@ fn move_old_cache(data_dir: &Path) {
         if let Err(err) = moved {
             tracing::warn!(%err, "cannot move the old cache into the local account's folder");
         }
+    }
+}
+
+/// `<topic>-<id>.ics`, the topic's letters and digits kept (any script) and cut to fit the
+/// 255-byte file names of common file systems.
+fn calendar_file_name(meeting: &Meeting) -> String {
+    const TOPIC_BYTES: usize = 160;
+    let mut topic = String::new();
+    for c in meeting.topic.chars() {
+        let c = if c.is_alphanumeric() || c == '-' {
+            c
+        } else {
+            '-'
+        };
+        if topic.len() + c.len_utf8() > TOPIC_BYTES {
+            break;
+        }
+        topic.push(c);
+    }
+    let topic = topic.trim_matches('-');
+    if topic.is_empty() {
+        format!("{}.ics", meeting.id)
+    } else {
+        format!("{topic}-{}.ics", meeting.id)
     }
 }
 

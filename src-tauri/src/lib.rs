@@ -66,6 +66,8 @@ pub struct Options {
     pub open_with: Option<String>,
     /// Where "Sign in with Zoom" goes and with which Client ID.
     pub zoom: ZoomSignIn,
+    /// Where "Other Calendars" writes `.ics` files; the Downloads folder when `None`.
+    pub calendar_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -82,6 +84,7 @@ impl Options {
             data_dir: std::env::var_os("PMI_DESK_DATA_DIR").map(PathBuf::from),
             local_faults: std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1"),
             open_with: None,
+            calendar_dir: None,
             zoom: ZoomSignIn {
                 client_id_from_env: var("PMI_DESK_ZOOM_CLIENT_ID"),
                 client_id_built_in: option_env!("PMI_DESK_ZOOM_CLIENT_ID").map(str::to_owned),
@@ -134,10 +137,13 @@ fn setup<R: Runtime>(
         None => app.path().app_data_dir()?,
     };
     store::private_dir(&dir)?;
-    let calendar_dir = app
-        .path()
-        .download_dir()
-        .unwrap_or_else(|_| dir.join("calendar"));
+    let calendar_dir = match &options.calendar_dir {
+        Some(dir) => dir.clone(),
+        None => app
+            .path()
+            .download_dir()
+            .unwrap_or_else(|_| dir.join("calendar")),
+    };
     app.manage(Desk::new(
         &dir,
         calendar_dir,
@@ -145,6 +151,7 @@ fn setup<R: Runtime>(
         options.zoom.clone(),
     ));
     app.manage(Clipboard::default());
+    app.manage(tray::Busy::default());
     app.manage(options);
     Ok(())
 }

@@ -79,11 +79,24 @@ fn start() -> TestApp {
 /// environment would give it.
 fn start_with(dir: tempfile::TempDir, zoom: crate::ZoomSignIn) -> TestApp {
     let options = crate::Options {
+        zoom,
+        ..options_for(&dir)
+    };
+    launch(dir, options)
+}
+
+/// The options of a test app on `dir`: links recorded, `.ics` files kept inside `dir`.
+fn options_for(dir: &tempfile::TempDir) -> crate::Options {
+    crate::Options {
         data_dir: Some(dir.path().to_path_buf()),
         local_faults: true,
         open_with: Some(recording_opener()),
-        zoom,
-    };
+        zoom: crate::ZoomSignIn::default(),
+        calendar_dir: Some(dir.path().join("Downloads")),
+    }
+}
+
+fn launch(dir: tempfile::TempDir, options: crate::Options) -> TestApp {
     let app = crate::app(mock_builder(), options.clone(), |_| Ok(()))
         .build(tauri::generate_context!())
         .unwrap();
@@ -217,6 +230,69 @@ fn scheduling_on_the_pmi_gives_an_omn_link_and_a_neighbour_gets_a_warning() {
     assert_eq!(none, json!([]), "a meeting with its own ID shares no room");
     let editing_itself = t.ok("check_schedule", json!({"request": schedule_request("Design review", &tomorrow(), "10:15", 60, true), "editing": m["id"]}));
     assert_eq!(editing_itself, json!([]));
+}
+
+#[test]
+fn a_calendar_file_that_cannot_be_written_is_said_apart_from_the_scheduled_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the folder should be: no one, root included, can write there.
+    std::fs::write(dir.path().join("not-a-folder"), b"").unwrap();
+    let options = crate::Options {
+        calendar_dir: Some(dir.path().join("not-a-folder/calendar")),
+        ..options_for(&dir)
+    };
+    let t = launch(dir, options);
+    let scheduled = t.ok("schedule_meeting", json!({"request": schedule_request("Board", &tomorrow(), "15:00", 30, false), "calendarFile": true}));
+    assert_eq!(scheduled["calendar_file"], Value::Null);
+    assert!(scheduled["calendar_problem"]
+        .as_str()
+        .is_some_and(|p| !p.is_empty()));
+    assert_eq!(scheduled["meeting"]["topic"], "Board");
+    assert_eq!(
+        t.ok("overview", json!({}))["meetings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_long_topic_in_any_script_still_gets_its_calendar_file() {
+    let t = start();
+    let topic = "年度計画の見直し".repeat(25); // 200 characters, 600 bytes
+    let scheduled = t.ok("schedule_meeting", json!({"request": schedule_request(&topic, &tomorrow(), "16:00", 30, false), "calendarFile": true}));
+    assert_eq!(scheduled["calendar_problem"], Value::Null);
+    let path = std::path::PathBuf::from(scheduled["calendar_file"].as_str().unwrap());
+    assert!(path.exists());
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.len() <= 255 && name.starts_with("年度計画") && name.ends_with(".ics"),
+        "{name}"
+    );
+}
+
+#[test]
+fn two_quick_clicks_on_new_meeting_make_one_meeting() {
+    let t = start();
+    t.ok("overview", json!({}));
+    let handle = t.app.handle().clone();
+    let (first, second) = block(async {
+        tokio::join!(
+            perform(&handle, TrayAction::NewMeeting),
+            perform(&handle, TrayAction::NewMeeting)
+        )
+    });
+    let done: Vec<_> = [first.unwrap(), second.unwrap()]
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(done.len(), 1, "{done:?}");
+    assert_eq!(done[0].summary, "Meeting started");
+    // Once it is done, the next click works again.
+    assert!(block(perform(&handle, TrayAction::NewMeeting))
+        .unwrap()
+        .is_some());
 }
 
 #[test]

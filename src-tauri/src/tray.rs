@@ -11,7 +11,7 @@ use crate::desk::Desk;
 use crate::error::Error;
 use crate::views::MeetingView;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrayAction {
     StartRoom,
     CopyPersonalLink,
@@ -101,11 +101,42 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Does what a menu item says; returns what to confirm.
+/// The tray actions under way: a second click on one that is still running does nothing, so
+/// two quick clicks on New meeting make one meeting.
+#[derive(Default)]
+pub struct Busy(std::sync::Mutex<std::collections::HashSet<TrayAction>>);
+
+/// Marks an action as under way until dropped.
+struct Running<'a>(&'a Busy, TrayAction);
+
+impl Busy {
+    fn start(&self, action: TrayAction) -> Option<Running<'_>> {
+        let mut running = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        running.insert(action).then(|| Running(self, action))
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0
+             .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
+    }
+}
+
+/// Does what a menu item says; returns what to confirm. Nothing, when the same action is
+/// still under way.
 pub async fn perform<R: Runtime>(
     app: &AppHandle<R>,
     action: TrayAction,
 ) -> Result<Option<Confirmation>, Error> {
+    let busy = app.state::<Busy>();
+    let Some(_running) = busy.start(action) else {
+        tracing::info!(?action, "still under way; the second click does nothing");
+        return Ok(None);
+    };
     let desk = app.state::<Desk>();
     let clipboard = app.state::<Clipboard>();
     match action {

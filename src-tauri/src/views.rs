@@ -186,6 +186,8 @@ pub struct Scheduled {
     pub meeting: MeetingView,
     /// Where the `.ics` file was written, when "Other Calendars" was chosen.
     pub calendar_file: Option<String>,
+    /// Why the `.ics` file could not be written; the meeting itself was scheduled.
+    pub calendar_problem: Option<String>,
 }
 
 /// How every command fails: branch on `kind`, show `message`; `fields` names form fields to fix.

@@ -328,7 +328,12 @@ export class ScheduleDialog {
         await this.api.updateMeeting(this.editing.id, request);
       } else {
         const result = await this.api.scheduleMeeting(request, this.el<HTMLInputElement>("s-calendar-ics").checked);
-        if (result.calendar_file) document.dispatchEvent(new CustomEvent("pmi-desk:status", { detail: `Saved the calendar file ${result.calendar_file}` }));
+        const said = result.calendar_problem
+          ? `Scheduled “${result.meeting.topic}”, but its calendar file could not be saved: ${result.calendar_problem}`
+          : result.calendar_file
+            ? `Saved the calendar file ${result.calendar_file}`
+            : null;
+        if (said) document.dispatchEvent(new CustomEvent("pmi-desk:status", { detail: said }));
       }
       this.showProblems([]);
       this.close();
@@ -339,8 +344,13 @@ export class ScheduleDialog {
         this.showProblems(error.fields);
       } else {
         this.showProblems([]);
-        failure.textContent = `${error.message} Nothing you typed was lost; try Save again.`;
+        // When the service may have made it, Save again could make it twice: say to look first.
+        failure.textContent =
+          error.kind === "unconfirmed"
+            ? `${error.message} Your meetings are being read again; Save only if it is not among them.`
+            : `${error.message} Nothing you typed was lost; try Save again.`;
         failure.hidden = false;
+        if (error.kind === "unconfirmed") await this.saved();
       }
     } finally {
       button.disabled = false;

@@ -8,7 +8,8 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
-        .replace('\n', "\\n")
+        .replace("\r\n", "\\n")
+        .replace(['\r', '\n'], "\\n")
 }
 
 /// Folds a content line at 75 octets, as RFC 5545 asks, without splitting a character.
@@ -101,5 +102,10 @@ mod tests {
         assert!(ics.contains("SUMMARY:Plan\\; budget\\, Q1\r\n"));
         assert!(ics.lines().all(|l| l.len() <= 75), "{ics}");
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
+
+        // A bare CR (or CRLF) in the text must not end the line early.
+        let crlf = ics_event(&meeting, "one\r\ntwo\rthree", Utc::now()).unwrap();
+        assert!(crlf.contains("DESCRIPTION:one\\ntwo\\nthree\r\n"), "{crlf}");
+        assert_eq!(crlf.matches('\r').count(), crlf.matches("\r\n").count());
     }
 }
