@@ -218,7 +218,7 @@ impl Current {
 /// copied yesterday still open today.
 async fn start_local(launch: &Launch) -> Result<Session, Error> {
     let dir = local_service_dir(&launch.data_dir);
-    crate::store::private_dir(&dir).map_err(Error::file)?;
+    crate::store::make_private(&dir).map_err(Error::file)?;
     let port_file = dir.join("port");
     let mut config = Config::new(&dir);
     config.client_secret = Alphanumeric.sample_string(&mut rand::rng(), 40);

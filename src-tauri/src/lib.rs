@@ -136,7 +136,7 @@ fn setup<R: Runtime>(
         Some(dir) => dir.clone(),
         None => app.path().app_data_dir()?,
     };
-    store::private_dir(&dir)?;
+    store::make_private(&dir)?;
     let calendar_dir = match &options.calendar_dir {
         Some(dir) => dir.clone(),
         None => app

@@ -102,6 +102,15 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// Makes `dir` (created if missing) readable by the user alone, also when it was made before
+/// by a version that did not.
+pub fn make_private(dir: &Path) -> std::io::Result<()> {
+    private_dir(dir)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` so that a crash or power loss leaves the old file or the new one,
 /// never an empty or half one; the file is readable by the user alone.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

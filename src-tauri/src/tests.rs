@@ -295,6 +295,50 @@ fn two_quick_clicks_on_new_meeting_make_one_meeting() {
         .is_some());
 }
 
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_every_file_in_it_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = start();
+    let mut prefs = t.ok("preferences", json!({}));
+    prefs["back_to_back_minutes"] = json!(20);
+    t.ok("set_preferences", json!({"preferences": prefs}));
+    t.ok("schedule_meeting", json!({"request": schedule_request("Private", &tomorrow(), "11:00", 30, true), "calendarFile": false}));
+    t.ok("overview", json!({}));
+    let data = t.dir.path();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let mut stack = vec![data.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for wanted in [
+        "sandbox.sqlite3",
+        "sandbox.sqlite3-wal",
+        "sandbox.sqlite3-shm",
+        "cache.json",
+        "preferences.json",
+        "port",
+    ] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted} in {names:?}");
+    }
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
 #[test]
 fn edit_and_delete_a_meeting() {
     let t = start();

@@ -170,9 +170,26 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
 }
 
 impl Store {
-    /// Opens (or creates) `DIR/sandbox.sqlite3` in WAL mode.
+    /// Opens (or creates) `DIR/sandbox.sqlite3` in WAL mode. The file is readable by its owner
+    /// alone (it holds the PMI passcode and token hashes); SQLite gives its `-wal` and `-shm`
+    /// files the same permissions.
     pub fn open(dir: &Path) -> rusqlite::Result<Self> {
-        let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
+        let path = dir.join("sandbox.sqlite3");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            let private = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(&path)
+                .and_then(|f| f.set_permissions(std::fs::Permissions::from_mode(0o600)));
+            if let Err(err) = private {
+                tracing::warn!(%err, path = %path.display(), "cannot make the database private");
+            }
+        }
+        let conn = Connection::open(&path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
