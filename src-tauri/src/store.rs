@@ -133,7 +133,7 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// What the tray and the window need without a network round trip, for one account.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct Cached {
     pub room: Option<PersonalRoomView>,
     /// Where starting the personal room goes in a browser.
@@ -203,3 +203,5 @@ mod tests {
         assert!(!path.exists(), "a late write of a signed-out account");
     }
 }
+
+pmi_core::debug_hiding!(Cached, hide [room_start_url], show [room, room_read_at, instant_pmi, overview]);

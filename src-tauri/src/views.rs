@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The personal room: what the Meetings tab shows on top and the PMI window shows in full.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PersonalRoomView {
     pub display_name: String,
@@ -34,7 +34,7 @@ pub struct PmiChoice {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MeetingView {
     #[ts(type = "number")]
@@ -136,7 +136,7 @@ impl From<&ScheduleWarning> for ScheduleWarningView {
 }
 
 /// What happened when a meeting was started.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Started {
     pub meeting: MeetingView,
@@ -241,4 +241,38 @@ pub struct AccountView {
     pub signing_in: bool,
     /// Something to tell about the last sign-in or sign-out (say, what could not be deleted).
     pub notice: Option<String>,
+}
+
+pmi_core::debug_hiding!(PersonalRoomView, hide [join_link, passcode, invitation], show [display_name, pmi, pmi_formatted, personal_link, waiting_room, offline]);
+
+pmi_core::debug_hiding!(MeetingView, hide [join_link], show [id, join_number_formatted, topic, start, duration_minutes, time_zone, on_pmi, recurring, instant]);
+
+pmi_core::debug_hiding!(Started, hide[opened], show[meeting]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_room_and_a_start_print_without_passcode_pwd_or_start_link() {
+        let room = PersonalRoomView {
+            display_name: "Jane".into(),
+            pmi: 3_542_471_135,
+            pmi_formatted: "354 247 1135".into(),
+            personal_link: "https://zoom.us/my/jane".into(),
+            join_link: "https://zoom.us/j/3542471135?pwd=SECRET_PWD".into(),
+            passcode: Some("SECRET_PASS".into()),
+            waiting_room: false,
+            invitation: "Passcode: SECRET_PASS".into(),
+            offline: false,
+        };
+        let cached = crate::store::Cached {
+            room: Some(room.clone()),
+            room_start_url: Some("https://zoom.us/s/1?zak=SECRET_ZAK".into()),
+            ..Default::default()
+        };
+        let printed = format!("{room:?} {cached:?}");
+        assert!(printed.contains("354 247 1135"), "{printed}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+    }
 }

@@ -43,7 +43,7 @@ pub enum PmiPasscodeRequirement {
 }
 
 /// The account settings a PMI app reads and writes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PmiSettings {
     /// "Enable Personal Meeting ID": without it the user has no usable PMI.
     pub personal_meeting: bool,
@@ -66,7 +66,7 @@ pub enum MeetingStatus {
     Started,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
     pub id: MeetingId,
     pub kind: MeetingKind,
@@ -98,3 +98,14 @@ impl Meeting {
         Some(self.start? + chrono::Duration::minutes(i64::from(self.duration_minutes?)))
     }
 }
+
+crate::debug_hiding!(PmiSettings, hide [pmi_passcode], show [
+    personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings,
+    pmi_passcode_requirement, embed_passcode_in_join_link, waiting_room, host_video,
+    participants_video, join_before_host, passcode_rules,
+]);
+
+crate::debug_hiding!(Meeting, hide [join_link, start_url, passcode], show [
+    id, kind, topic, agenda, start, duration_minutes, time_zone, on_pmi, waiting_room,
+    host_video, participant_video, status, created_at,
+]);

@@ -4,6 +4,7 @@
 
 mod account;
 mod calendar;
+mod debug;
 mod error;
 mod ids;
 mod invitation;

@@ -101,7 +101,7 @@ pub struct MeetingPage {
 }
 
 /// A meeting to create.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewMeeting {
     pub topic: String,
     pub kind: MeetingKind,
@@ -174,7 +174,7 @@ impl NewMeeting {
 }
 
 /// Changes to a meeting; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingUpdate {
     pub topic: Option<String>,
     pub start: Option<DateTime<Utc>>,
@@ -238,7 +238,7 @@ impl UserUpdate {
 }
 
 /// Changes to the PMI settings; `None` leaves a setting as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SettingsUpdate {
     pub personal_meeting: Option<bool>,
     pub use_pmi_for_instant_meetings: Option<bool>,
@@ -1033,3 +1033,9 @@ fn map_error(status: StatusCode, e: ZoomErrorJson) -> Error {
         },
     }
 }
+
+pmi_core::debug_hiding!(NewMeeting, hide [passcode], show [topic, kind, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence]);
+
+pmi_core::debug_hiding!(MeetingUpdate, hide [passcode], show [topic, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence]);
+
+pmi_core::debug_hiding!(SettingsUpdate, hide [pmi_passcode], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, pmi_passcode_requirement, embed_passcode_in_join_link, host_video, participants_video, join_before_host, waiting_room]);

@@ -25,7 +25,7 @@ fn parse_time(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, 
         .transpose()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct UserJson {
     pub id: String,
     #[serde(default)]
@@ -91,7 +91,7 @@ pub struct PasswordRequirementJson {
     pub have_upper_and_lower_characters: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct ScheduleMeetingJson {
     #[serde(default)]
     pub personal_meeting: bool,
@@ -172,7 +172,7 @@ pub struct MeetingSettingsJson {
     pub participant_video: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct MeetingJson {
     pub id: u64,
     #[serde(default)]
@@ -234,7 +234,7 @@ impl TryFrom<MeetingJson> for Meeting {
 }
 
 /// One meeting in a list; Zoom's list items are shorter than a full meeting.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct ListedMeetingJson {
     pub id: u64,
     #[serde(default)]
@@ -293,12 +293,12 @@ pub struct MeetingListJson {
     pub meetings: Vec<Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct InvitationJson {
     pub invitation: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct TokenJson {
     pub access_token: String,
     #[serde(default)]
@@ -390,7 +390,7 @@ impl From<&Recurrence> for RecurrenceBody {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct CreateMeetingBody {
     pub topic: String,
     #[serde(rename = "type")]
@@ -410,7 +410,7 @@ pub struct CreateMeetingBody {
     pub settings: MeetingSettingsBody,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Clone, Default, Serialize)]
 pub struct UpdateMeetingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
@@ -444,7 +444,7 @@ pub struct UpdateUserBody {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Clone, Default, Serialize)]
 pub struct ScheduleMeetingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_meeting: Option<bool>,
@@ -536,4 +536,44 @@ impl LockSettings {
 
 pub(crate) fn time_text(time: DateTime<Utc>) -> String {
     utc(time)
+}
+
+pmi_core::debug_hiding!(UserJson, hide [personal_meeting_url], show [id, account_id, display_name, first_name, last_name, email, pmi, vanity_url, timezone]);
+
+pmi_core::debug_hiding!(ScheduleMeetingJson, hide [pmi_password], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, require_password_for_pmi_meetings, embed_password_in_join_link, host_video, participants_video, join_before_host, meeting_password_requirement]);
+
+pmi_core::debug_hiding!(MeetingJson, hide [join_url, start_url, password], show [id, topic, kind, agenda, start_time, duration, timezone, pmi, status, created_at, settings]);
+
+pmi_core::debug_hiding!(ListedMeetingJson, hide [join_url], show [id, topic, kind, start_time, duration, timezone, pmi, created_at, agenda]);
+
+pmi_core::debug_hiding!(InvitationJson, hide [invitation], show []);
+
+pmi_core::debug_hiding!(TokenJson, hide [access_token, refresh_token], show [expires_in, api_url]);
+
+pmi_core::debug_hiding!(CreateMeetingBody, hide [password], show [topic, kind, start_time, duration, timezone, agenda, recurrence, settings]);
+
+pmi_core::debug_hiding!(UpdateMeetingBody, hide [password], show [topic, kind, start_time, duration, timezone, agenda, recurrence, settings]);
+
+pmi_core::debug_hiding!(ScheduleMeetingBody, hide [pmi_password], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, require_password_for_pmi_meetings, embed_password_in_join_link, host_video, participants_video, join_before_host]);
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn tokens_start_links_and_passcodes_never_print() {
+        let token: TokenJson = serde_json::from_value(serde_json::json!({
+            "access_token": "SECRET_AT", "refresh_token": "SECRET_RT", "expires_in": 3599
+        }))
+        .unwrap();
+        let meeting: MeetingJson = serde_json::from_value(serde_json::json!({
+            "id": 85746065432u64, "type": 2, "topic": "Plan",
+            "join_url": "https://zoom.us/j/85746065432?pwd=SECRET_PWD",
+            "start_url": "https://zoom.us/s/85746065432?zak=SECRET_ZAK", "password": "SECRET_PASS"
+        }))
+        .unwrap();
+        let printed = format!("{token:?} {meeting:?}");
+        assert!(printed.contains("Plan"), "{printed}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+    }
 }
