@@ -205,6 +205,11 @@ impl Current {
         started
     }
 
+    /// The connection if it was started.
+    pub fn started(&self) -> Option<Arc<Session>> {
+        self.session.get().cloned()
+    }
+
     /// Why the latest refresh token is not in the keychain, if it is not.
     pub fn keychain_problem(&self) -> Option<String> {
         self.memory_only

@@ -140,6 +140,28 @@ impl Desk {
 
     // ---- the account ------------------------------------------------------------------------
 
+    /// The loopback `http:` origins the app talks to (the local service, or a service playing
+    /// Zoom in development): the only `http:` links it opens.
+    pub fn loopback_origins(&self) -> Vec<url::Origin> {
+        let current = self.current();
+        let mut candidates: Vec<String> = vec![self.zoom_sign_in.endpoints.oauth_url.clone()];
+        if let Some(session) = current.started() {
+            candidates.push(session.zoom.api_base().to_string());
+        }
+        if let AccountRecord::Zoom(z) = &current.record {
+            candidates.extend([z.oauth_url.clone(), z.api_url.clone()]);
+        }
+        candidates
+            .iter()
+            .filter_map(|c| url::Url::parse(c).ok())
+            .filter(|u| {
+                u.scheme() == "http"
+                    && matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+            })
+            .map(|u| u.origin())
+            .collect()
+    }
+
     /// The account in use and how sign-in is set up, for Settings.
     pub fn account(&self) -> AccountView {
         let current = self.current();

@@ -103,13 +103,39 @@ impl Options {
 }
 
 /// Opens a link with the system's opener (browser, mail client, or the Zoom app), or with the
-/// program the options name.
+/// program the options name. Only links PMI Desk means to open get there: see `may_open`.
 pub(crate) fn open<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Error> {
     use tauri_plugin_opener::OpenerExt;
+    let trusted = app
+        .try_state::<Desk>()
+        .map(|desk| desk.loopback_origins())
+        .unwrap_or_default();
+    may_open(url, &trusted)?;
     let with = app.try_state::<Options>().and_then(|o| o.open_with.clone());
     app.opener()
         .open_url(url, with)
         .map_err(|e| Error::Open(e.to_string()))
+}
+
+/// Whether a link may go to the system's opener: `https:`, the Zoom app's `zoommtg:` and
+/// `zoomus:`, `mailto:` (Send Email), and `http:` only to `trusted` loopback origins (the local
+/// service the app itself talks to). A start link from a service, or one read back from the
+/// cache, could otherwise make the opener run any file or scheme.
+pub(crate) fn may_open(link: &str, trusted: &[url::Origin]) -> Result<(), Error> {
+    let url = url::Url::parse(link).map_err(|_| Error::Open("it is not a link".into()))?;
+    let ok = match url.scheme() {
+        "https" | "zoommtg" | "zoomus" | "mailto" => true,
+        "http" => trusted.contains(&url.origin()),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Open(format!(
+            "PMI Desk does not open {}: links",
+            url.scheme()
+        )))
+    }
 }
 
 /// Turns "start at login" on or off, where the autostart plugin runs.

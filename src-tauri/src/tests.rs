@@ -340,6 +340,41 @@ fn the_data_folder_and_every_file_in_it_are_private() {
 }
 
 #[test]
+fn only_web_zoom_and_mail_links_and_the_own_service_are_opened() {
+    let own = url::Url::parse("http://127.0.0.1:4567/v2/")
+        .unwrap()
+        .origin();
+    let trusted = [own];
+    for ok in [
+        "https://zoom.us/s/123?zak=x",
+        "zoommtg://zoom.us/start?confno=123",
+        "zoomus://zoom.us/join?confno=123",
+        "mailto:?subject=x",
+        "http://127.0.0.1:4567/s/123",
+    ] {
+        assert!(crate::may_open(ok, &trusted).is_ok(), "{ok}");
+    }
+    for bad in [
+        "file:///etc/passwd",
+        "/usr/bin/xterm",
+        "javascript:alert(1)",
+        "smb://host/share",
+        "http://127.0.0.1:9999/s/123",
+        "http://example.com/s/123",
+        "ftp://zoom.us/x",
+    ] {
+        let err = crate::may_open(bad, &trusted).unwrap_err();
+        assert_eq!(crate::Error::kind(&err), "open", "{bad}");
+        assert!(!err.to_string().contains("passwd"), "{err}");
+    }
+    // The app's own local service is trusted once it runs: its start links open.
+    let t = start();
+    t.ok("overview", json!({}));
+    let link = t.ok("start_personal_room", json!({}));
+    assert!(link.as_str().unwrap().starts_with("http://127.0.0.1:"));
+}
+
+#[test]
 fn edit_and_delete_a_meeting() {
     let t = start();
     let m = t.ok("schedule_meeting", json!({"request": schedule_request("Plan", &tomorrow(), "09:00", 30, false), "calendarFile": false}))["meeting"].clone();

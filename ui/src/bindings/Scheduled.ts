@@ -8,4 +8,8 @@ export type Scheduled = { meeting: MeetingView,
 /**
  * Where the `.ics` file was written, when "Other Calendars" was chosen.
  */
-calendar_file: string | null, };
+calendar_file: string | null, 
+/**
+ * Why the `.ics` file could not be written; the meeting itself was scheduled.
+ */
+calendar_problem: string | null, };
