@@ -60,7 +60,8 @@ macro_rules! app_commands {
 pub struct Options {
     /// `PMI_DESK_DATA_DIR`: another data folder than the app's own.
     pub data_dir: Option<PathBuf>,
-    /// `PMI_DESK_LOCAL_FAULTS=1`: the built-in service serves its fault route (for tests).
+    /// `PMI_DESK_LOCAL_FAULTS=1` in a debug build: the built-in service serves its fault route
+    /// (for tests).
     pub local_faults: bool,
     /// A program to open links with instead of the system's default opener.
     pub open_with: Option<String>,
@@ -82,7 +83,9 @@ impl Options {
         let patience = Patience::default();
         Options {
             data_dir: std::env::var_os("PMI_DESK_DATA_DIR").map(PathBuf::from),
-            local_faults: std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1"),
+            // A released app never misbehaves on request.
+            local_faults: cfg!(debug_assertions)
+                && std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1"),
             open_with: None,
             calendar_dir: None,
             zoom: ZoomSignIn {

@@ -295,6 +295,52 @@ fn seed(store: &Store, config: &Config) -> Result<UserRecord, rusqlite::Error> {
     store.seed(&config.account_id, user, room)
 }
 
+/// Answers only requests addressed to this service by its loopback name (the `Host` header), so
+/// a web page that rebinds its own domain to 127.0.0.1 cannot read the PMI or the meetings; and
+/// takes a form POST only from its own pages (the `Origin` header), so a web page cannot start a
+/// meeting. A service allowed to listen beyond loopback skips the `Host` check.
+async fn only_for_this_origin(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (host, origin) = {
+        let headers = request.headers();
+        let get = |name| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        (
+            get(axum::http::header::HOST),
+            get(axum::http::header::ORIGIN),
+        )
+    };
+    let port = state.base_url.rsplit(':').next().unwrap_or_default();
+    let host_ok = state.config.allow_remote
+        || host.is_some_and(|host| {
+            ["127.0.0.1", "localhost", "[::1]"]
+                .iter()
+                .any(|name| host.eq_ignore_ascii_case(&format!("{name}:{port}")))
+        });
+    let origin_ok = origin.is_none_or(|origin| {
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .any(|name| origin.eq_ignore_ascii_case(&format!("http://{name}:{port}")))
+            || state.config.allow_remote
+    });
+    if host_ok && origin_ok {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            Json(json!({"code": 403, "message": "This service answers only PMI Desk on this computer."})),
+        )
+            .into_response()
+    }
+}
+
 async fn not_found() -> impl IntoResponse {
     (
         StatusCode::NOT_FOUND,
@@ -337,7 +383,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/", get(pages::home))
         .route("/j/{id}", get(pages::join))
-        .route("/s/{id}", get(pages::start))
+        .route("/s/{id}", get(pages::start_page).post(pages::start))
         .route("/my/{name}", get(pages::personal_link))
         .fallback(not_found);
     if state.config.authorize.is_some() {
@@ -353,5 +399,6 @@ fn router(state: Arc<AppState>) -> Router {
         );
     }
     app.layer(from_fn_with_state(state.clone(), faults::inject))
+        .layer(from_fn_with_state(state.clone(), only_for_this_origin))
         .with_state(state)
 }

@@ -71,6 +71,7 @@ fn issue_tokens(
     let access = random_secret("sbx_at_");
     let ttl = state.config.token_ttl_secs;
     let now = Utc::now().timestamp();
+    state.store.purge_expired(now)?;
     state.store.insert_token(
         &hash_secret(&access),
         TokenKind::Access,

@@ -82,6 +82,30 @@ pub async fn join(
     Ok(response.into_response())
 }
 
+/// The start link's page: it asks, and only the button (a POST) starts the meeting, so that
+/// nothing changes on a plain GET (a preview, a prefetch, a link checker).
+pub async fn start_page(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let meeting = match meeting_or_not_found(&state, &id)? {
+        Ok(meeting) => meeting,
+        Err(not_found) => return Ok(not_found),
+    };
+    let number = formatted(&meeting);
+    Ok(Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body{{font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}}\
+         h1{{font-size:1.4rem}}button{{font:inherit;padding:.4rem 1.2rem}}</style></head>\
+         <body><h1>Start {title}?</h1><p>Meeting ID {number}. You are the host.</p>\
+         <form method=\"post\"><button type=\"submit\">Start Meeting</button></form>\
+         <p class=\"id\">PMI Desk local meeting service</p></body></html>",
+        title = escape(&meeting.topic),
+    ))
+    .into_response())
+}
+
+/// Start Meeting on the start page.
 pub async fn start(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,

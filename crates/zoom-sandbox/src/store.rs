@@ -462,6 +462,15 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Forgets tokens and authorization codes that have expired, so the tables do not grow
+    /// without end.
+    pub fn purge_expired(&self, now: i64) -> rusqlite::Result<()> {
+        let conn = self.conn();
+        conn.execute("DELETE FROM token WHERE expires_at < ?1", params![now])?;
+        conn.execute("DELETE FROM auth_code WHERE expires_at < ?1", params![now])?;
+        Ok(())
+    }
+
     /// Makes every access token invalid, as if they had all expired.
     pub fn expire_access_tokens(&self) -> rusqlite::Result<()> {
         self.conn()
@@ -581,4 +590,35 @@ fn insert_meeting(conn: &Connection, m: &MeetingRecord) -> rusqlite::Result<()> 
         ],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_tokens_and_codes_are_purged_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = 1_000_000;
+        store
+            .insert_token("old", TokenKind::Access, Role::User, "c", now - 1)
+            .unwrap();
+        store
+            .insert_token("live", TokenKind::Refresh, Role::User, "c", now + 60)
+            .unwrap();
+        let code = |expires_at| CodeRow {
+            client_id: "c".into(),
+            redirect_uri: "http://127.0.0.1/cb".into(),
+            code_challenge: "x".into(),
+            expires_at,
+        };
+        store.insert_code("old-code", &code(now - 1)).unwrap();
+        store.insert_code("live-code", &code(now + 60)).unwrap();
+        store.purge_expired(now).unwrap();
+        assert!(store.token("old").unwrap().is_none());
+        assert!(store.token("live").unwrap().is_some());
+        assert!(store.take_code("old-code").unwrap().is_none());
+        assert!(store.take_code("live-code").unwrap().is_some());
+    }
 }

@@ -1035,9 +1035,27 @@ async fn start_and_join_links_open_pages_and_start_the_meeting() {
         .await
         .unwrap();
     assert!(join.contains("wait for the host"), "{join}");
-    let start = api
+    // Opening the start link asks; nothing changes on a plain GET.
+    let asked = api
         .http
         .get(m["start_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(asked.contains("Start Meeting"), "{asked}");
+    let got = api
+        .raw(Method::GET, &format!("/meetings/{}", m["id"]), None)
+        .await
+        .2;
+    assert_eq!(got["status"], "waiting");
+    // The page's button (a POST from its own origin) starts it.
+    let start = api
+        .http
+        .post(m["start_url"].as_str().unwrap())
+        .header("origin", api.sandbox.base_url())
         .send()
         .await
         .unwrap()
@@ -1113,4 +1131,51 @@ async fn a_passcode_is_made_at_once_under_the_strictest_rules() {
         have_upper_and_lower_characters: true,
     };
     assert_eq!(rules.check(passcode), Ok(()), "{passcode}");
+}
+
+#[tokio::test]
+async fn only_requests_to_its_own_loopback_name_and_origin_are_served() {
+    let api = start().await;
+    let base = api.sandbox.base_url();
+    let port = base.rsplit(':').next().unwrap();
+    // DNS rebinding: a web page's own name pointed at 127.0.0.1 sends its own Host.
+    for host in ["attacker.example", "attacker.example:80", "127.0.0.1:1"] {
+        let rebound = api
+            .http
+            .get(format!("{base}/v2/users/me"))
+            .bearer_auth(&api.token)
+            .header("host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rebound.status(), 403, "{host}");
+        let body: Value = rebound.json().await.unwrap();
+        assert_eq!(body["code"], 403);
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let own = api
+            .http
+            .get(format!("{base}/v2/users/me"))
+            .bearer_auth(&api.token)
+            .header("host", &host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), 200, "{host}");
+    }
+    // A form posted from another site cannot start a meeting.
+    let me = api.raw(Method::GET, "/users/me", None).await.2;
+    let posted = api
+        .http
+        .post(format!("{base}/s/{}", me["pmi"]))
+        .header("origin", "https://attacker.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 403);
+    let room = api
+        .raw(Method::GET, &format!("/meetings/{}", me["pmi"]), None)
+        .await
+        .2;
+    assert_eq!(room["status"], "waiting");
 }
