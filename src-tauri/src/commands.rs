@@ -145,14 +145,15 @@ pub fn preferences(desk: State<'_, Desk>) -> Preferences {
     desk.preferences()
 }
 
+/// Checks and saves the preferences, then turns start at login on or off to match (off the UI
+/// thread: the desktop's autostart entry is a file).
 #[tauri::command]
-pub fn set_preferences<R: Runtime>(
+pub async fn set_preferences<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
     preferences: Preferences,
 ) -> Result<Preferences, Error> {
-    crate::set_start_at_login(&app, preferences.start_at_login);
-    desk.set_preferences(preferences)
+    desk.set_preferences(preferences, |on| crate::set_start_at_login(&app, on))
 }
 
 #[tauri::command]

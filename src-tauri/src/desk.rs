@@ -717,8 +717,11 @@ impl Desk {
         editing: Option<u64>,
     ) -> Result<Vec<ScheduleWarningView>, Error> {
         let a = self.current();
-        let Ok(valid) = self.validate(&a, request).await else {
-            return Ok(Vec::new());
+        let valid = match self.validate(&a, request).await {
+            Ok(valid) => valid,
+            // An incomplete form has no warnings yet; a service that cannot answer is an error.
+            Err(Error::InvalidFields(_)) => return Ok(Vec::new()),
+            Err(other) => return Err(other),
         };
         let candidate = PmiSlot {
             meeting_id: editing.map(MeetingId::new).transpose()?,
@@ -942,7 +945,27 @@ impl Desk {
         self.prefs.get()
     }
 
-    pub fn set_preferences(&self, new: Preferences) -> Result<Preferences, Error> {
+    /// Checks and saves the preferences; when start at login changes, `start_at_login` makes it
+    /// so, and if it cannot, the saved choice goes back to what it was and the error is returned.
+    pub fn set_preferences(
+        &self,
+        new: Preferences,
+        start_at_login: impl FnOnce(bool) -> Result<(), Error>,
+    ) -> Result<Preferences, Error> {
+        let before = self.prefs.get();
+        let saved = self.save_preferences(new)?;
+        if saved.start_at_login != before.start_at_login {
+            if let Err(err) = start_at_login(saved.start_at_login) {
+                self.prefs
+                    .update(|p| p.start_at_login = before.start_at_login)
+                    .map_err(Error::file)?;
+                return Err(err);
+            }
+        }
+        Ok(saved)
+    }
+
+    fn save_preferences(&self, new: Preferences) -> Result<Preferences, Error> {
         if new.back_to_back_minutes > 240 {
             return Err(Error::InvalidFields(vec![pmi_core::FieldProblem {
                 field: "back_to_back_minutes".into(),

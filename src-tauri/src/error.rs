@@ -29,6 +29,8 @@ pub enum Error {
     NoClientId,
     #[error(transparent)]
     SignIn(#[from] crate::sign_in::SignInError),
+    #[error("Could not change whether PMI Desk starts when you log in: {0}")]
+    StartAtLogin(String),
     #[error("Your Zoom sign-in could not be read: {0}.")]
     Keychain(#[from] crate::keychain::KeychainError),
 }
@@ -85,6 +87,7 @@ impl Error {
                 }
             }
             Error::Keychain(_) => "keychain",
+            Error::StartAtLogin(_) => "start_at_login",
         }
     }
 

@@ -142,16 +142,15 @@ pub(crate) fn may_open(link: &str, trusted: &[url::Origin]) -> Result<(), Error>
 }
 
 /// Turns "start at login" on or off, where the autostart plugin runs.
-pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) {
-    if let Some(manager) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {
-        let done = if on {
+pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), Error> {
+    match app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {
+        Some(manager) => if on {
             manager.enable()
         } else {
             manager.disable()
-        };
-        if let Err(err) = done {
-            tracing::warn!(%err, on, "could not change start at login");
         }
+        .map_err(|e| Error::StartAtLogin(e.to_string())),
+        None => Ok(()),
     }
 }
 

@@ -276,6 +276,14 @@ fn a_long_topic_in_any_script_still_gets_its_calendar_file() {
 fn two_quick_clicks_on_new_meeting_make_one_meeting() {
     let t = start();
     t.ok("overview", json!({}));
+    // The create takes a while, so the second click surely comes while the first is running.
+    let armed = block(
+        reqwest::Client::new()
+            .post(format!("{}/_sandbox/faults", t.local_service()))
+            .json(&json!({"route": "POST /v2/users/me/meetings", "kind": "latency", "latency_ms": 400, "count": 2}))
+            .send(),
+    );
+    assert_eq!(armed.unwrap().status(), 204);
     let handle = t.app.handle().clone();
     let (first, second) = block(async {
         tokio::join!(
@@ -372,6 +380,69 @@ fn only_web_zoom_and_mail_links_and_the_own_service_are_opened() {
     t.ok("overview", json!({}));
     let link = t.ok("start_personal_room", json!({}));
     assert!(link.as_str().unwrap().starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn start_at_login_changes_only_after_the_preferences_are_saved_and_says_when_it_fails() {
+    let t = start();
+    let desk = t.app.handle().state::<crate::Desk>();
+    let mut prefs = desk.preferences();
+    prefs.start_at_login = true;
+    prefs.back_to_back_minutes = 999;
+    let mut asked = Vec::new();
+    let err = desk
+        .set_preferences(prefs.clone(), |on| {
+            asked.push(on);
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(err.kind(), "invalid_fields");
+    assert!(
+        asked.is_empty(),
+        "autostart was changed for preferences that were refused"
+    );
+
+    prefs.back_to_back_minutes = 20;
+    let err = desk
+        .set_preferences(prefs.clone(), |_| {
+            Err(crate::Error::StartAtLogin("no autostart folder".into()))
+        })
+        .unwrap_err();
+    assert_eq!(err.kind(), "start_at_login");
+    let kept = desk.preferences();
+    assert!(
+        !kept.start_at_login,
+        "the choice did not hold, so it is not kept"
+    );
+    assert_eq!(kept.back_to_back_minutes, 20);
+
+    let saved = desk.set_preferences(prefs, |on| {
+        assert!(on);
+        Ok(())
+    });
+    assert!(saved.unwrap().start_at_login);
+}
+
+#[test]
+fn the_pmi_check_says_when_the_service_cannot_answer() {
+    let t = start();
+    t.ok("overview", json!({}));
+    let request = schedule_request("Check", &tomorrow(), "10:00", 30, true);
+    assert_eq!(
+        t.ok(
+            "check_schedule",
+            json!({"request": request, "editing": null})
+        ),
+        json!([])
+    );
+    assert!(arm_outage(&t.local_service()));
+    let err = t
+        .invoke(
+            "check_schedule",
+            json!({"request": request, "editing": null}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "unreachable", "{err}");
 }
 
 #[test]

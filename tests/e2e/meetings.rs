@@ -325,11 +325,18 @@ async fn settings_keep_the_gap_check_it_and_offer_zoom_sign_in() -> anyhow::Resu
         .await?
         .starts_with("Built-in local account"));
     app.type_into("#gap", "999").await?;
+    // Start at login with a gap that is refused: nothing is saved, and no autostart entry made.
+    app.click("#start-at-login").await?;
     app.click("dialog.settings button[type=submit]").await?;
     assert_eq!(
         app.wait_for_text("#err-gap", |t| !t.is_empty()).await?,
         "Choose a gap from 0 to 240 minutes."
     );
+    assert!(
+        !home.path().join(".config/autostart").exists()
+            || std::fs::read_dir(home.path().join(".config/autostart"))?.count() == 0
+    );
+    app.click("#start-at-login").await?;
     app.type_into("#gap", "30").await?;
     app.screenshot("settings").await?;
     app.click("dialog.settings button[type=submit]").await?;

@@ -293,9 +293,13 @@ export class ScheduleDialog {
       const warnings = await this.api.checkSchedule(this.request(), this.editing?.id ?? null);
       box.replaceChildren(...warnings.map((w) => h("p", { "data-testid": "pmi-warning-text" }, w.message)));
       box.hidden = warnings.length === 0;
-    } catch {
-      // The check is advice; Save reports real problems.
-      box.hidden = true;
+    } catch (e) {
+      // The check could not run (the service did not answer): say so rather than look clear.
+      const error = asErrorBody(e);
+      box.replaceChildren(
+        h("p", { "data-testid": "pmi-check-failed" }, `Could not check this time against your other PMI meetings: ${error.message}`),
+      );
+      box.hidden = false;
     }
   }
 
