@@ -244,7 +244,7 @@ async fn start_local(launch: &Launch) -> Result<Session, Error> {
                 .await
                 .map_err(|e| Error::LocalAccount(e.to_string()))?
         }
-        Err(e) => return Err(Error::LocalAccount(e.to_string())),
+        Err(e) => return Err(Error::LocalAccount(format!("{e} (in {})", dir.display()))),
     };
     if remembered != Some(sandbox.addr().port()) {
         crate::store::write_durably(&port_file, sandbox.addr().port().to_string().as_bytes())

@@ -154,6 +154,21 @@ pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Re
     }
 }
 
+/// Says in a native dialog why PMI Desk cannot start and where, then exits with an error, rather
+/// than a window with nothing behind it (or a panic nobody sees).
+fn cannot_start<R: Runtime>(app: &AppHandle<R>, why: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    tracing::error!(why, "PMI Desk cannot start");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
+    app.dialog()
+        .message(format!("{why}\n\nPMI Desk will close."))
+        .title("PMI Desk could not start")
+        .kind(MessageDialogKind::Error)
+        .show(|_| std::process::exit(1));
+}
+
 /// Puts what the commands need in the app's state. The account itself starts on first use, so
 /// nothing here waits on the network, the local service or the keychain.
 fn setup<R: Runtime>(
@@ -164,7 +179,12 @@ fn setup<R: Runtime>(
         Some(dir) => dir.clone(),
         None => app.path().app_data_dir()?,
     };
-    store::make_private(&dir)?;
+    store::make_private(&dir).map_err(|e| {
+        format!(
+            "PMI Desk cannot use its data folder {}: {e}. Check that it is a folder you can write to.",
+            dir.display()
+        )
+    })?;
     let calendar_dir = match &options.calendar_dir {
         Some(dir) => dir.clone(),
         None => app
@@ -197,9 +217,13 @@ pub fn app<R: Runtime>(
     desktop: DesktopSetup<R>,
 ) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(app_commands!())
         .setup(move |app| {
-            setup(app.handle(), options.clone())?;
+            if let Err(why) = setup(app.handle(), options.clone()) {
+                cannot_start(app.handle(), &why.to_string());
+                return Ok(());
+            }
             desktop(app.handle())
         })
         .on_window_event(|window, event| {

@@ -92,3 +92,69 @@ async fn the_theme_follows_the_desktop_into_dark() -> anyhow::Result<()> {
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_data_folder_it_cannot_use_is_said_in_a_dialog_and_it_exits_with_an_error(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(dir.path().join("a-file"), b"")?;
+    let data = dir.path().join("a-file/data");
+    let mut app = std::process::Command::new(pmi_desk_e2e::app_binary())
+        .env("PMI_DESK_DATA_DIR", &data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let xdotool = |args: &[&str]| -> anyhow::Result<String> {
+        let out = std::process::Command::new("xdotool").args(args).output()?;
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let window = loop {
+        let found = xdotool(&["search", "--name", "PMI Desk could not start"])?;
+        if let Some(id) = found.lines().next() {
+            break id.to_owned();
+        }
+        if std::time::Instant::now() > deadline || app.try_wait()?.is_some() {
+            let _ = app.kill();
+            anyhow::bail!("no dialog said why PMI Desk could not start");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    // OK closes the dialog, and the app with it.
+    xdotool(&["windowfocus", "--sync", &window])?;
+    xdotool(&["key", "Return"])?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = app.try_wait()? {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = app.kill();
+            anyhow::bail!("the app did not exit after its dialog");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(status.code(), Some(1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_broken_local_database_is_said_in_the_window_with_where_it_is() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let service = data.path().join("local-account");
+    std::fs::create_dir_all(&service)?;
+    std::fs::write(
+        service.join("sandbox.sqlite3"),
+        b"this is not a database, not at all",
+    )?;
+    let app = App::launch_on(data.path()).await?;
+    let said = app
+        .wait_for_text("[data-testid=error-banner]", |t| !t.is_empty())
+        .await?;
+    assert!(
+        said.contains("could not start") && said.contains(&service.display().to_string()),
+        "{said}"
+    );
+    app.quit().await?;
+    Ok(())
+}

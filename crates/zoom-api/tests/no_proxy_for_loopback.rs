@@ -12,7 +12,14 @@ use zoom_sandbox::{Config, Sandbox};
 #[test]
 fn the_local_service_is_reached_directly_whatever_proxy_is_set() {
     // A proxy that does not exist: anything sent to it fails.
-    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         std::env::set_var(name, "http://127.0.0.1:9");
     }
     for name in ["NO_PROXY", "no_proxy"] {
