@@ -24,18 +24,24 @@ type Answer = Arc<Mutex<(u16, Vec<u8>)>>;
 struct Hostile {
     base: String,
     answer: Answer,
+    /// What `POST /oauth/token` answers.
+    token: Arc<Mutex<serde_json::Value>>,
     pages: Arc<AtomicUsize>,
 }
 
 async fn hostile() -> Hostile {
     let answer: Answer = Arc::new(Mutex::new((200, Vec::new())));
+    let token = Arc::new(Mutex::new(
+        json!({"access_token": "t", "token_type": "bearer", "expires_in": 3599}),
+    ));
     let pages = Arc::new(AtomicUsize::new(0));
-    let (a, p) = (answer.clone(), pages.clone());
+    let (a, p, t) = (answer.clone(), pages.clone(), token.clone());
     let app = Router::new()
         .route(
             "/oauth/token",
-            post(|| async {
-                Json(json!({"access_token": "t", "token_type": "bearer", "expires_in": 3599}))
+            post(move || {
+                let t = t.clone();
+                async move { Json(t.lock().unwrap().clone()) }
             }),
         )
         .route(
@@ -55,6 +61,7 @@ async fn hostile() -> Hostile {
     Hostile {
         base,
         answer,
+        token,
         pages,
     }
 }
@@ -113,6 +120,20 @@ async fn a_repeated_page_token_ends_the_list_and_an_unreadable_meeting_is_skippe
     // The second page is the first one again: read twice, then stopped.
     assert_eq!(topics, ["Good", "Also good", "Good", "Also good"]);
     assert_eq!(server.pages.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_expires_in_is_capped_not_a_panic() {
+    let server = hostile().await;
+    *server.token.lock().unwrap() =
+        json!({"access_token": "t", "token_type": "bearer", "expires_in": u64::MAX});
+    *server.answer.lock().unwrap() = (200, br#"{"meetings": []}"#.to_vec());
+    let zoom = client(&server.base);
+    assert!(zoom
+        .list_all_meetings(ListKind::Upcoming)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 proptest! {
