@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "start_personal_room",
     "check_schedule",
     "schedule_meeting",
+    "meeting",
     "update_meeting",
     "delete_meeting",
     "copy_personal_link",

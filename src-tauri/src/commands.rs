@@ -81,6 +81,11 @@ pub async fn schedule_meeting(
 }
 
 #[tauri::command]
+pub async fn meeting(desk: State<'_, Desk>, id: u64) -> Result<MeetingView, Error> {
+    desk.meeting(id).await
+}
+
+#[tauri::command]
 pub async fn update_meeting(
     desk: State<'_, Desk>,
     id: u64,

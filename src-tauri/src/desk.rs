@@ -22,9 +22,9 @@ use crate::keychain::{Keychain, KeychainError, TokenEntry};
 use crate::sign_in::{LoopbackRedirect, SignInError};
 use crate::store::{JsonFile, PreferencesFile};
 use crate::views::{
-    AccountKind, AccountView, ClientIdSource, ErrorBody, MeetingView, OpenIn, Overview,
-    PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences, ScheduleWarningView, Scheduled,
-    Started,
+    AccountKind, AccountView, ClientIdSource, ErrorBody, MeetingView, NewMeetingDefaults, OpenIn,
+    Overview, PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences, ScheduleWarningView,
+    Scheduled, Started,
 };
 
 /// How long Zoom's `start_url` stays valid.
@@ -592,6 +592,14 @@ impl Desk {
                 have_special_character: rules.have_special_character,
                 only_allow_numeric: rules.only_allow_numeric,
             },
+            new_meeting: NewMeetingDefaults {
+                waiting_room: settings.waiting_room,
+                host_video: settings.host_video,
+                participant_video: settings.participants_video,
+                passcode: settings
+                    .passcode_for_new_meetings
+                    .then(|| new_passcode(&settings)),
+            },
             meetings: meetings.iter().map(MeetingView::from).collect(),
             stale: None,
         })
@@ -800,7 +808,16 @@ impl Desk {
         })
     }
 
-    /// Edit on a listed meeting: the same checks as scheduling, then an update.
+    /// One meeting read whole (its passcode, settings and recurrence, which lists leave out),
+    /// for Edit to show it exactly as it is.
+    pub async fn meeting(&self, id: u64) -> Result<MeetingView, Error> {
+        let a = self.current();
+        let meeting = a.session().await?.zoom.meeting(MeetingId::new(id)?).await?;
+        Ok(MeetingView::from(&meeting))
+    }
+
+    /// Edit on a listed meeting: the same checks as scheduling, then an update of only what
+    /// differs from the meeting as it is now; nothing is written when nothing changed.
     pub async fn update_meeting(
         &self,
         id: u64,
@@ -810,23 +827,13 @@ impl Desk {
         let v = self.validate(&a, request).await?;
         let id = MeetingId::new(id)?;
         let zoom = &a.session().await?.zoom;
-        zoom.update_meeting(
-            id,
-            &MeetingUpdate {
-                topic: Some(v.topic),
-                start: Some(v.start),
-                duration_minutes: Some(v.duration_minutes),
-                time_zone: Some(v.time_zone),
-                passcode: v.passcode,
-                use_pmi: Some(v.use_pmi),
-                waiting_room: Some(v.waiting_room),
-                host_video: Some(v.host_video),
-                participant_video: Some(v.participant_video),
-                recurrence: v.recurrence,
-                agenda: None,
-            },
-        )
-        .await?;
+        let current = zoom.meeting(id).await?;
+        let changes = v.changes_from(&current);
+        if changes.is_empty() {
+            return Ok(MeetingView::from(&current));
+        }
+        zoom.update_meeting(id, &MeetingUpdate::from(&changes))
+            .await?;
         Ok(MeetingView::from(&zoom.meeting(id).await?))
     }
 

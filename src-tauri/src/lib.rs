@@ -38,6 +38,7 @@ macro_rules! app_commands {
             $crate::commands::start_personal_room,
             $crate::commands::check_schedule,
             $crate::commands::schedule_meeting,
+            $crate::commands::meeting,
             $crate::commands::update_meeting,
             $crate::commands::delete_meeting,
             $crate::commands::copy_personal_link,

@@ -465,6 +465,117 @@ fn edit_and_delete_a_meeting() {
     assert_eq!(err["kind"], "not_found");
 }
 
+/// A weekly meeting in Berlin with its own passcode and settings that are not the defaults.
+fn particular_request(topic: &str) -> Value {
+    json!({
+        "topic": topic, "date": tomorrow(), "time": "18:30", "duration_minutes": 45,
+        "time_zone": "Europe/Berlin",
+        "recurrence": {"every": "week", "interval": 2, "weekly_days": [2, 5], "monthly_day": null,
+                       "end": {"kind": "after", "value": 4}},
+        "use_pmi": false, "passcode": "keep12",
+        "waiting_room": false, "host_video": false, "participant_video": true
+    })
+}
+
+/// What must survive an edit that does not touch it.
+fn kept(m: &Value) -> Value {
+    json!({
+        "join_link": m["join_link"], "passcode": m["passcode"], "waiting_room": m["waiting_room"],
+        "host_video": m["host_video"], "participant_video": m["participant_video"],
+        "recurrence": m["recurrence"], "time_zone": m["time_zone"], "start": m["start"],
+        "duration_minutes": m["duration_minutes"], "on_pmi": m["on_pmi"],
+    })
+}
+
+#[test]
+fn editing_only_the_topic_leaves_the_link_the_passcode_and_every_setting_as_they_were() {
+    let t = start();
+    let id = t.ok(
+        "schedule_meeting",
+        json!({"request": particular_request("Sync"), "calendarFile": false}),
+    )["meeting"]["id"]
+        .clone();
+    let before = t.ok("meeting", json!({"id": id}));
+    assert_eq!(before["passcode"], "keep12");
+    assert_eq!(before["recurrence"]["weekly_days"], json!([2, 5]));
+    assert_eq!(before["waiting_room"], false);
+    assert_eq!(before["participant_video"], true);
+
+    let after = t.ok(
+        "update_meeting",
+        json!({"id": id, "request": particular_request("Sync, renamed")}),
+    );
+    assert_eq!(after["topic"], "Sync, renamed");
+    assert_eq!(kept(&after), kept(&before));
+    assert_eq!(kept(&t.ok("meeting", json!({"id": id}))), kept(&before));
+}
+
+#[test]
+fn each_field_of_an_edit_is_written_and_read_back() {
+    let t = start();
+    let id = t.ok(
+        "schedule_meeting",
+        json!({"request": particular_request("Round trip"), "calendarFile": false}),
+    )["meeting"]["id"]
+        .clone();
+    let edits: Vec<(&str, Value)> = vec![
+        ("passcode", json!("new987")),
+        ("waiting_room", json!(true)),
+        ("host_video", json!(true)),
+        ("participant_video", json!(false)),
+        ("duration_minutes", json!(90)),
+        ("time", json!("07:15")),
+        ("time_zone", json!("Asia/Tokyo")),
+        (
+            "recurrence",
+            json!({"every": "month", "interval": 1, "weekly_days": [], "monthly_day": 12, "end": {"kind": "by", "value": "2031-06-30T23:59:00Z"}}),
+        ),
+        ("recurrence", Value::Null),
+        ("passcode", Value::Null),
+        ("use_pmi", json!(true)),
+    ];
+    let mut request = particular_request("Round trip");
+    let mut previous = t.ok("meeting", json!({"id": id}));
+    for (field, value) in edits {
+        request[field] = value.clone();
+        let read = t.ok(
+            "update_meeting",
+            json!({"id": id, "request": request.clone()}),
+        );
+        match field {
+            // 07:15 in the meeting's own zone: another moment than before.
+            "time" => assert_ne!(read["start"], previous["start"], "{field}"),
+            "use_pmi" => assert_eq!(read["on_pmi"], value, "{field}"),
+            _ => assert_eq!(read[field], value, "{field}"),
+        }
+        assert_eq!(
+            read,
+            t.ok("meeting", json!({"id": id})),
+            "{field} reads back the same"
+        );
+        previous = read;
+    }
+    let last = t.ok("meeting", json!({"id": id}));
+    assert_eq!(last["on_pmi"], true);
+    assert_eq!(last["recurrence"], Value::Null);
+    assert_eq!(last["duration_minutes"], 90);
+}
+
+#[test]
+fn new_meetings_start_from_the_accounts_own_defaults() {
+    let t = start();
+    let defaults = t.ok("overview", json!({}))["new_meeting"].clone();
+    // The built-in account's settings: waiting room off, host video on, participants' off, and
+    // a passcode (made to its rules) on new meetings.
+    assert_eq!(defaults["waiting_room"], false, "{defaults}");
+    assert_eq!(defaults["host_video"], true, "{defaults}");
+    assert_eq!(defaults["participant_video"], false, "{defaults}");
+    assert!(
+        defaults["passcode"].as_str().is_some_and(|p| p.len() >= 6),
+        "{defaults}"
+    );
+}
+
 #[test]
 fn the_room_switches_are_written_and_read_back() {
     let t = start();

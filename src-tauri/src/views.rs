@@ -50,6 +50,14 @@ pub struct MeetingView {
     pub on_pmi: bool,
     pub recurring: bool,
     pub instant: bool,
+    /// The meeting's own passcode; `null` when it has none, or when read from a list (Zoom's
+    /// lists leave it out: Edit reads the meeting whole first).
+    pub passcode: Option<String>,
+    pub waiting_room: bool,
+    pub host_video: bool,
+    pub participant_video: bool,
+    /// How it repeats, when it does (from a full read; lists leave it out).
+    pub recurrence: Option<pmi_core::Recurrence>,
 }
 
 impl From<&Meeting> for MeetingView {
@@ -70,6 +78,11 @@ impl From<&Meeting> for MeetingView {
                 MeetingKind::RecurringFixedTime | MeetingKind::RecurringNoFixedTime
             ),
             instant: m.kind == MeetingKind::Instant,
+            passcode: m.passcode.clone(),
+            waiting_room: m.waiting_room,
+            host_video: m.host_video,
+            participant_video: m.participant_video,
+            recurrence: m.recurrence.clone(),
         }
     }
 }
@@ -86,6 +99,18 @@ pub struct PasscodeRulesView {
     pub only_allow_numeric: bool,
 }
 
+/// The account's defaults for a new scheduled meeting.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewMeetingDefaults {
+    pub waiting_room: bool,
+    pub host_video: bool,
+    pub participant_video: bool,
+    /// A passcode made to the account's rules when it asks for one on new meetings; `null`
+    /// when it does not.
+    pub passcode: Option<String>,
+}
+
 /// Everything the Meetings tab shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -95,6 +120,8 @@ pub struct Overview {
     /// The Schedule dialog's default in the Meeting ID section.
     pub schedule_on_pmi_by_default: bool,
     pub passcode_rules: PasscodeRulesView,
+    /// What a new meeting in the Schedule dialog starts from: the account's own defaults.
+    pub new_meeting: NewMeetingDefaults,
     pub meetings: Vec<MeetingView>,
     /// Set when this is the last overview read, shown because the service could not answer
     /// now: why, so the UI can offer Retry or Sign in again.
@@ -245,7 +272,9 @@ pub struct AccountView {
 
 pmi_core::debug_hiding!(PersonalRoomView, hide [join_link, passcode, invitation], show [display_name, pmi, pmi_formatted, personal_link, waiting_room, offline]);
 
-pmi_core::debug_hiding!(MeetingView, hide [join_link], show [id, join_number_formatted, topic, start, duration_minutes, time_zone, on_pmi, recurring, instant]);
+pmi_core::debug_hiding!(MeetingView, hide [join_link, passcode], show [id, join_number_formatted, topic, start, duration_minutes, time_zone, on_pmi, recurring, instant, waiting_room, host_video, participant_video, recurrence]);
+
+pmi_core::debug_hiding!(NewMeetingDefaults, hide [passcode], show [waiting_room, host_video, participant_video]);
 
 pmi_core::debug_hiding!(Started, hide[opened], show[meeting]);
 

@@ -24,6 +24,17 @@ async fn pmi_of(app: &App) -> String {
         .unwrap()
 }
 
+/// Whether a checkbox or radio button is checked, as "true" or "false".
+async fn checked(app: &App, css: &str) -> String {
+    app.find(css)
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 /// Opens Schedule and fills the form for tomorrow at `time`.
 async fn fill_schedule(
     app: &App,
@@ -365,6 +376,52 @@ async fn settings_keep_the_gap_check_it_and_offer_zoom_sign_in() -> anyhow::Resu
     app.click("dialog.settings button[type=submit]").await?;
     app.wait_for_count("dialog.settings", 0).await?;
     assert_eq!(entries(), 0);
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn editing_only_the_topic_keeps_the_link_the_passcode_and_every_setting() -> anyhow::Result<()>
+{
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    fill_schedule(&app, "Quarterly plan", "14:00", "30", false).await?;
+    app.type_into("#s-passcode", "keep12").await?;
+    app.click("#s-waiting-room").await?;
+    let waiting_room = checked(&app, "#s-waiting-room").await;
+    app.click("#s-participant-video-on").await?;
+    app.click("#s-recurring").await?;
+    app.type_into("#s-end-times", "4").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    let link = app.text_of("[data-testid=join-link]").await?;
+
+    // Edit shows it as it is.
+    app.click("[data-testid=meeting-edit]").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    assert_eq!(app.value_of("#s-passcode").await?, "keep12");
+    assert_eq!(checked(&app, "#s-waiting-room").await, waiting_room);
+    assert_eq!(checked(&app, "#s-participant-video-on").await, "true");
+    assert_eq!(checked(&app, "#s-recurring").await, "true");
+    assert_eq!(app.value_of("#s-end-times").await?, "4");
+    assert_eq!(app.value_of("#s-time").await?, "14:00");
+    app.screenshot("edit-meeting").await?;
+
+    // Only the topic changes.
+    app.type_into("#s-topic", "Quarterly plan, renamed").await?;
+    app.click("#s-save").await?;
+    app.wait_for_text("[data-testid=meeting] .topic", |t| {
+        t == "Quarterly plan, renamed"
+    })
+    .await?;
+    assert_eq!(app.text_of("[data-testid=join-link]").await?, link);
+    app.click("[data-testid=meeting-edit]").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    assert_eq!(app.value_of("#s-passcode").await?, "keep12");
+    assert_eq!(checked(&app, "#s-waiting-room").await, waiting_room);
+    assert_eq!(checked(&app, "#s-participant-video-on").await, "true");
+    assert_eq!(checked(&app, "#s-recurring").await, "true");
     app.quit().await?;
     Ok(())
 }

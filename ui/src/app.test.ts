@@ -31,8 +31,14 @@ function overview(partial: Partial<Overview> = {}): Overview {
         on_pmi: true,
         recurring: false,
         instant: false,
+        passcode: null,
+        waiting_room: false,
+        host_video: false,
+        participant_video: false,
+        recurrence: null,
       },
     ],
+    new_meeting: { waiting_room: true, host_video: true, participant_video: false, passcode: "842913" },
     stale: null,
     ...partial,
   };
@@ -323,5 +329,80 @@ describe("Signing in to Zoom", () => {
     await flush();
     expect(dialog.querySelector("[data-testid=account-name]")?.textContent).toContain("Built-in local account");
     expect(dialog.querySelector("[data-testid=account-message]")?.textContent).toContain("could not be deleted");
+  });
+});
+
+describe("Edit", () => {
+  it("reads the meeting whole and shows it exactly as it is", async () => {
+    const full = {
+      ...overview().meetings[0]!,
+      on_pmi: false,
+      time_zone: "Asia/Tokyo",
+      start: "2030-01-02T09:00:00Z",
+      passcode: "keep12",
+      waiting_room: false,
+      host_video: false,
+      participant_video: true,
+      recurrence: { every: "month" as const, interval: 2, weekly_days: [], monthly_day: 12, end: { kind: "by" as const, value: "2030-06-30T08:00:00Z" } },
+    };
+    const sent: unknown[] = [];
+    const { root, calls } = await mount((cmd, args) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "meeting") return full;
+      if (cmd === "check_schedule") return [];
+      if (cmd === "update_meeting") {
+        sent.push(args.request);
+        return full;
+      }
+      return null;
+    });
+    (root.querySelector("[data-testid=meeting-edit]") as HTMLButtonElement).click();
+    await flush();
+    expect(calls).toContain("meeting");
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    const value = (id: string) => (dialog.querySelector(`#${id}`) as HTMLInputElement).value;
+    const checked = (id: string) => (dialog.querySelector(`#${id}`) as HTMLInputElement).checked;
+    expect(value("s-passcode")).toBe("keep12");
+    expect(checked("s-waiting-room")).toBe(false);
+    expect(checked("s-host-video-off")).toBe(true);
+    expect(checked("s-participant-video-on")).toBe(true);
+    expect(checked("s-recurring")).toBe(true);
+    expect(value("s-every")).toBe("month");
+    expect(value("s-monthday")).toBe("12");
+    expect(checked("s-end-by")).toBe(true);
+    // 09:00 UTC is 18:00 on the meeting's own clock in Tokyo.
+    expect(value("s-time")).toBe("18:00");
+    expect(value("s-time_zone")).toBe("Asia/Tokyo");
+
+    (dialog.querySelector("#s-topic") as HTMLInputElement).value = "Renamed";
+    (dialog.querySelector("#s-save") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    const request = sent[0] as Record<string, unknown>;
+    expect(request).toMatchObject({
+      topic: "Renamed",
+      date: "2030-01-02",
+      time: "18:00",
+      time_zone: "Asia/Tokyo",
+      passcode: "keep12",
+      waiting_room: false,
+      host_video: false,
+      participant_video: true,
+      use_pmi: false,
+      // The exact end Zoom had is sent back untouched.
+      recurrence: { every: "month", interval: 2, monthly_day: 12, end: { kind: "by", value: "2030-06-30T08:00:00Z" } },
+    });
+  });
+
+  it("starts a new meeting from the account's defaults", async () => {
+    const { app } = await mount((cmd) => (cmd === "overview" ? overview() : cmd === "check_schedule" ? [] : null));
+    app.openSchedule();
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    const checked = (id: string) => (dialog.querySelector(`#${id}`) as HTMLInputElement).checked;
+    expect((dialog.querySelector("#s-passcode") as HTMLInputElement).value).toBe("842913");
+    expect(checked("s-waiting-room")).toBe(true);
+    expect(checked("s-host-video-on")).toBe(true);
+    expect(checked("s-participant-video-off")).toBe(true);
+    expect(checked("s-recurring")).toBe(false);
   });
 });

@@ -244,6 +244,17 @@ export class App {
     return this.overview?.room.pmi_formatted === formatted;
   }
 
+  /** Edit: the meeting read whole first (lists leave out its passcode and settings), so the
+   * dialog shows it exactly as it is. */
+  private async edit(m: MeetingView): Promise<void> {
+    try {
+      const full = await this.api.meeting(m.id);
+      this.openSchedule(full);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
   openSchedule(meeting?: MeetingView): void {
     if (this.overview) this.schedule.open(this.overview, meeting);
   }
@@ -412,7 +423,7 @@ export class App {
           "Start",
         ),
         copy,
-        h("button", { type: "button", onclick: () => this.openSchedule(m) }, "Edit"),
+        h("button", { type: "button", "data-testid": "meeting-edit", onclick: () => void this.edit(m) }, "Edit"),
         h(
           "button",
           {

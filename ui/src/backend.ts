@@ -54,6 +54,8 @@ export const backend = {
     invoke<ScheduleWarningView[]>("check_schedule", { request, editing }),
   scheduleMeeting: (request: ScheduleRequest, calendarFile: boolean) =>
     invoke<Scheduled>("schedule_meeting", { request, calendarFile }),
+  /** One meeting read whole, for Edit. */
+  meeting: (id: number) => invoke<MeetingView>("meeting", { id }),
   updateMeeting: (id: number, request: ScheduleRequest) => invoke<MeetingView>("update_meeting", { id, request }),
   deleteMeeting: (id: number) => invoke<void>("delete_meeting", { id }),
   copyPersonalLink: () => invoke<string>("copy_personal_link"),

@@ -41,6 +41,21 @@ export function dateAndTime(date: Date): { date: string; time: string } {
   };
 }
 
+/** `yyyy-mm-dd` and `HH:MM` of `date` as a clock in `zone` shows it (a meeting's own time zone). */
+export function dateAndTimeIn(date: Date, zone: string): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return { date: `${part("year")}-${part("month")}-${part("day")}`, time: `${part("hour")}:${part("minute")}` };
+}
+
 /** The next half hour from `now`, as Zoom's Schedule dialog proposes. */
 export function nextHalfHour(now: Date): Date {
   const next = new Date(now);

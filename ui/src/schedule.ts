@@ -4,7 +4,7 @@
 import { asErrorBody, type Backend, type MeetingView, type Overview, type ScheduleRequest } from "./backend";
 import type { Recurrence } from "./bindings/Recurrence";
 import { h } from "./dom";
-import { dateAndTime, nextHalfHour, systemTimeZone, timeZones } from "./format";
+import { dateAndTime, dateAndTimeIn, nextHalfHour, systemTimeZone, timeZones } from "./format";
 
 const FIELDS = ["topic", "date", "time", "duration", "time_zone", "recurrence", "meeting_id", "passcode"] as const;
 type Field = (typeof FIELDS)[number];
@@ -24,11 +24,6 @@ function options(values: [string, string][], selected: string): HTMLOptionElemen
   return values.map(([value, text]) => h("option", { value, selected: value === selected }, text));
 }
 
-/** A passcode that fits the account's usual rules: six digits, with a letter when one is needed. */
-function suggestedPasscode(o: Overview): string {
-  const digits = Array.from({ length: Math.max(6, o.passcode_rules.min_length) }, () => Math.floor(Math.random() * 10)).join("");
-  return o.passcode_rules.have_letter && !o.passcode_rules.only_allow_numeric ? `a${digits.slice(1)}` : digits;
-}
 
 export class ScheduleDialog {
   private dialog: HTMLDialogElement | null = null;
@@ -67,13 +62,19 @@ export class ScheduleDialog {
     return node;
   }
 
+  /** The dialog for a new meeting (the account's defaults), or for `m` read whole, shown
+   * exactly as it is so that Save changes only what the user changes. */
   private build(o: Overview, m?: MeetingView): HTMLDialogElement {
     const start = m?.start ? new Date(m.start) : nextHalfHour(new Date());
-    const { date, time } = dateAndTime(start);
+    // A new meeting starts in the system's time zone, as Zoom's client does; an edited one keeps
+    // its own, and its time reads as that zone's clock.
+    const zone = m?.time_zone ?? systemTimeZone();
+    const { date, time } = m?.start ? dateAndTimeIn(start, zone) : dateAndTime(start);
     const duration = m?.duration_minutes ?? 60;
     const onPmi = m ? m.on_pmi : o.schedule_on_pmi_by_default;
-    // A new meeting starts in the system's time zone, as Zoom's client does.
-    const zone = m?.time_zone ?? systemTimeZone();
+    const repeats = m?.recurrence ?? null;
+    const endBy = repeats?.end.kind === "by" ? repeats.end.value : null;
+    const endByDate = endBy ? dateAndTimeIn(new Date(endBy), zone).date : "";
     const recheck = () => this.scheduleCheck();
 
     const hours = h(
@@ -86,38 +87,50 @@ export class ScheduleDialog {
       { id: "s-duration", "aria-label": "Duration minutes", onchange: recheck },
       ...options(Array.from({ length: 12 }, (_, i) => [String(i * 5), `${i * 5} min`] as [string, string]), String(duration % 60)),
     );
-    const recurring = h("input", { type: "checkbox", id: "s-recurring", onchange: () => this.toggleRecurrence() });
+    const recurring = h("input", { type: "checkbox", id: "s-recurring", checked: repeats !== null, onchange: () => this.toggleRecurrence() });
     const recurrence = h(
       "fieldset",
-      { id: "s-recurrence", class: "recurrence", hidden: true },
+      { id: "s-recurrence", class: "recurrence", hidden: repeats === null },
       h("legend", {}, "Recurrence"),
       h(
         "div",
         { class: "row" },
         h("label", { for: "s-every" }, "Repeats"),
-        h("select", { id: "s-every", onchange: () => this.toggleRecurrence() }, ...options([["day", "Daily"], ["week", "Weekly"], ["month", "Monthly"]], "week")),
+        h("select", { id: "s-every", onchange: () => this.toggleRecurrence() }, ...options([["day", "Daily"], ["week", "Weekly"], ["month", "Monthly"]], repeats?.every ?? "week")),
         h("label", { for: "s-interval" }, "every"),
-        h("input", { id: "s-interval", type: "number", min: "1", max: "90", value: "1", class: "short" }),
+        h("input", { id: "s-interval", type: "number", min: "1", max: "90", value: String(repeats?.interval ?? 1), class: "short" }),
       ),
       h(
         "div",
-        { class: "row weekly" },
+        { class: "row weekly", hidden: (repeats?.every ?? "week") !== "week" },
         ...["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map((d, i) =>
-          h("label", { class: "day" }, h("input", { type: "checkbox", name: "s-day", value: String(i + 1), checked: i + 1 === start.getDay() + 1 }), d),
+          h(
+            "label",
+            { class: "day" },
+            h("input", { type: "checkbox", name: "s-day", value: String(i + 1), checked: repeats ? repeats.weekly_days.includes(i + 1) : i + 1 === start.getDay() + 1 }),
+            d,
+          ),
         ),
       ),
       h(
         "div",
-        { class: "row monthly", hidden: true },
+        { class: "row monthly", hidden: repeats?.every !== "month" },
         h("label", { for: "s-monthday" }, "Day of the month"),
-        h("input", { id: "s-monthday", type: "number", min: "1", max: "31", value: String(start.getDate()), class: "short" }),
+        h("input", { id: "s-monthday", type: "number", min: "1", max: "31", value: String(repeats?.monthly_day ?? start.getDate()), class: "short" }),
       ),
       h(
         "div",
         { class: "row" },
-        h("label", { for: "s-end-times" }, "End after"),
-        h("input", { id: "s-end-times", type: "number", min: "1", max: "60", value: "7", class: "short" }),
+        h("label", { class: "radio" }, h("input", { type: "radio", name: "s-end", id: "s-end-after", value: "after", checked: endBy === null }), "End after"),
+        h("input", { id: "s-end-times", type: "number", min: "1", max: "60", value: String(repeats?.end.kind === "after" ? repeats.end.value : 7), class: "short", "aria-label": "Occurrences" }),
         h("span", {}, "occurrences"),
+      ),
+      h(
+        "div",
+        { class: "row" },
+        h("label", { class: "radio" }, h("input", { type: "radio", name: "s-end", id: "s-end-by", value: "by", checked: endBy !== null }), "End by"),
+        // The exact end Zoom has is kept unless another date is chosen.
+        h("input", { id: "s-end-date", type: "date", value: endByDate, "data-shown": endByDate, "data-exact": endBy ?? "", "aria-label": "Last date" }),
       ),
     );
 
@@ -132,7 +145,11 @@ export class ScheduleDialog {
       h("p", { class: "field-error", id: "err-meeting_id", "data-testid": "error-meeting_id" }),
     );
 
-    const passcodeOn = h("input", { type: "checkbox", id: "s-passcode-on", checked: true, onchange: () => this.meetingIdChanged() });
+    // An edited meeting shows its own passcode (a PMI meeting, the room's, shown by
+    // meetingIdChanged); a new one starts from the account's default.
+    const ownPasscode = m ? (m.on_pmi ? (o.new_meeting.passcode ?? "") : (m.passcode ?? "")) : (o.new_meeting.passcode ?? "");
+    const passcodeWanted = m ? m.on_pmi || m.passcode !== null : o.new_meeting.passcode !== null;
+    const passcodeOn = h("input", { type: "checkbox", id: "s-passcode-on", checked: passcodeWanted, onchange: () => this.meetingIdChanged() });
     const rules = o.passcode_rules;
     const passcodeHint = `${rules.min_length}–${rules.max_length} characters${rules.only_allow_numeric ? ", numbers only" : ""}${rules.have_letter ? ", with a letter" : ""}${rules.have_number ? ", with a number" : ""}.`;
     const passcode = h(
@@ -143,7 +160,7 @@ export class ScheduleDialog {
         id: "s-passcode",
         type: "text",
         maxlength: String(rules.max_length),
-        value: suggestedPasscode(o),
+        value: ownPasscode,
         "data-pmi-passcode": o.room.passcode ?? "",
         "aria-describedby": "err-passcode s-passcode-hint",
         "aria-label": "Passcode",
@@ -192,8 +209,20 @@ export class ScheduleDialog {
       h("p", { class: "field-error", id: "err-recurrence", "data-testid": "error-recurrence" }),
       meetingId,
       h("div", { class: "warning", id: "s-warning", role: "status", "aria-live": "polite", "data-testid": "pmi-warning", hidden: true }),
-      h("fieldset", {}, h("legend", {}, "Security"), passcode, h("label", { class: "check" }, h("input", { type: "checkbox", id: "s-waiting-room", checked: m ? false : true }), "Waiting Room")),
-      h("fieldset", {}, h("legend", {}, "Video"), video("s-host-video", "Host", true), video("s-participant-video", "Participants", false)),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Security"),
+        passcode,
+        h("label", { class: "check" }, h("input", { type: "checkbox", id: "s-waiting-room", checked: m ? m.waiting_room : o.new_meeting.waiting_room }), "Waiting Room"),
+      ),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Video"),
+        video("s-host-video", "Host", m ? m.host_video : o.new_meeting.host_video),
+        video("s-participant-video", "Participants", m ? m.participant_video : o.new_meeting.participant_video),
+      ),
       h(
         "fieldset",
         {},
@@ -262,7 +291,7 @@ export class ScheduleDialog {
         interval: Number(v("s-interval")) || 0,
         weekly_days: every === "week" ? days : [],
         monthly_day: every === "month" ? Number(v("s-monthday")) || null : null,
-        end: { kind: "after", value: Number(v("s-end-times")) || 0 },
+        end: checked("s-end-by") ? { kind: "by", value: this.endBy() } : { kind: "after", value: Number(v("s-end-times")) || 0 },
       };
     }
     return {
@@ -278,6 +307,14 @@ export class ScheduleDialog {
       host_video: checked("s-host-video-on"),
       participant_video: checked("s-participant-video-on"),
     };
+  }
+
+  /** The "End by" date as Zoom takes it: the exact end it had, unless another date was chosen
+   * (then the end of that day, UTC). */
+  private endBy(): string {
+    const input = this.el<HTMLInputElement>("s-end-date");
+    if (input.value === input.dataset.shown && input.dataset.exact) return input.dataset.exact;
+    return input.value ? `${input.value}T23:59:00Z` : "";
   }
 
   private scheduleCheck(): void {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{MeetingId, Pmi};
 use crate::links::JoinLink;
-use crate::meeting::{MeetingKind, PasscodeRules};
+use crate::meeting::{MeetingKind, PasscodeRules, Recurrence};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -56,6 +56,8 @@ pub struct PmiSettings {
     pub host_video: bool,
     pub participants_video: bool,
     pub join_before_host: bool,
+    /// New scheduled meetings get a passcode (`require_password_for_scheduling_new_meetings`).
+    pub passcode_for_new_meetings: bool,
     pub passcode_rules: PasscodeRules,
 }
 
@@ -86,6 +88,9 @@ pub struct Meeting {
     pub participant_video: bool,
     pub status: MeetingStatus,
     pub created_at: Option<DateTime<Utc>>,
+    /// How a recurring meeting repeats; `None` for one that does not (or a listed one, whose
+    /// recurrence Zoom's lists leave out).
+    pub recurrence: Option<Recurrence>,
 }
 
 impl Meeting {
@@ -102,10 +107,10 @@ impl Meeting {
 crate::debug_hiding!(PmiSettings, hide [pmi_passcode], show [
     personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings,
     pmi_passcode_requirement, embed_passcode_in_join_link, waiting_room, host_video,
-    participants_video, join_before_host, passcode_rules,
+    participants_video, join_before_host, passcode_for_new_meetings, passcode_rules,
 ]);
 
 crate::debug_hiding!(Meeting, hide [join_link, start_url, passcode], show [
     id, kind, topic, agenda, start, duration_minutes, time_zone, on_pmi, waiting_room,
-    host_video, participant_video, status, created_at,
+    host_video, participant_video, status, created_at, recurrence,
 ]);

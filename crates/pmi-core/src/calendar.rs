@@ -90,6 +90,7 @@ mod tests {
             participant_video: false,
             status: MeetingStatus::Waiting,
             created_at: None,
+            recurrence: None,
         };
         let text = "x".repeat(100);
         let ics = ics_event(

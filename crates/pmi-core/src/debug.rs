@@ -48,6 +48,7 @@ mod tests {
             participant_video: false,
             status: MeetingStatus::Waiting,
             created_at: None,
+            recurrence: None,
         };
         let printed = format!("{meeting:?}");
         assert!(

@@ -24,5 +24,6 @@ pub use meeting::{
 };
 pub use schedule::{check_pmi_schedule, PmiSlot, ScheduleWarning, ScheduleWarningKind};
 pub use schedule_request::{
-    FieldProblem, ScheduleRequest, ValidSchedule, DURATION_MAX_MINUTES, TOPIC_MAX_CHARS,
+    FieldProblem, ScheduleChanges, ScheduleRequest, ValidSchedule, DURATION_MAX_MINUTES,
+    TOPIC_MAX_CHARS,
 };

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::account::Meeting;
 use crate::meeting::{PasscodeRules, Recurrence, RecurrenceEnd, RecurrenceUnit};
 
 /// The Schedule dialog's fields as typed.
@@ -201,6 +202,64 @@ fn unit_name(unit: RecurrenceUnit) -> &'static str {
     }
 }
 
+/// What Save writes to a meeting being edited: only the fields that differ from the meeting as
+/// it is, so nothing the user did not touch is written. (Writing the passcode again, say, gives
+/// every guest a link that no longer works.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduleChanges {
+    pub topic: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<u32>,
+    pub time_zone: Option<String>,
+    /// `Some(None)`: it no longer repeats.
+    pub recurrence: Option<Option<Recurrence>>,
+    pub use_pmi: Option<bool>,
+    /// `Some(None)`: the passcode is turned off.
+    pub passcode: Option<Option<String>>,
+    pub waiting_room: Option<bool>,
+    pub host_video: Option<bool>,
+    pub participant_video: Option<bool>,
+}
+
+impl ScheduleChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `Some(new)` when it differs from what is there.
+fn changed<T: PartialEq>(new: T, current: &T) -> Option<T> {
+    (new != *current).then_some(new)
+}
+
+impl ValidSchedule {
+    /// The changes from `current`, the meeting as the service has it now.
+    pub fn changes_from(&self, current: &Meeting) -> ScheduleChanges {
+        let passcode = if self.use_pmi {
+            // On the PMI the personal room's own passcode applies.
+            None
+        } else if current.on_pmi {
+            // Off the PMI, the meeting needs its own, whatever the PMI's was.
+            Some(self.passcode.clone())
+        } else {
+            changed(self.passcode.clone(), &current.passcode)
+        };
+        ScheduleChanges {
+            topic: changed(self.topic.clone(), &current.topic),
+            start: changed(Some(self.start), &current.start).flatten(),
+            duration_minutes: changed(Some(self.duration_minutes), &current.duration_minutes)
+                .flatten(),
+            time_zone: changed(Some(self.time_zone.clone()), &current.time_zone).flatten(),
+            recurrence: changed(self.recurrence.clone(), &current.recurrence),
+            use_pmi: changed(self.use_pmi, &current.on_pmi),
+            passcode,
+            waiting_room: changed(self.waiting_room, &current.waiting_room),
+            host_video: changed(self.host_video, &current.host_video),
+            participant_video: changed(self.participant_video, &current.participant_video),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +412,103 @@ mod tests {
         assert_eq!(
             fields(too_many.validate(&PasscodeRules::default(), now())),
             ["recurrence"]
+        );
+    }
+
+    fn current_meeting() -> Meeting {
+        use crate::{JoinLink, MeetingId, MeetingKind};
+        let id = MeetingId::new(85_746_065_432).unwrap();
+        Meeting {
+            id,
+            kind: MeetingKind::RecurringFixedTime,
+            topic: "Weekly".into(),
+            agenda: String::new(),
+            start: Some(Utc.with_ymd_and_hms(2030, 1, 2, 9, 0, 0).unwrap()),
+            duration_minutes: Some(30),
+            time_zone: Some("Europe/Berlin".into()),
+            join_link: JoinLink::new("https://zoom.us", id).unwrap(),
+            start_url: None,
+            passcode: Some("abc123".into()),
+            on_pmi: false,
+            waiting_room: true,
+            host_video: false,
+            participant_video: true,
+            status: crate::MeetingStatus::Waiting,
+            created_at: None,
+            recurrence: Some(Recurrence {
+                every: RecurrenceUnit::Week,
+                interval: 1,
+                weekly_days: vec![4],
+                monthly_day: None,
+                end: RecurrenceEnd::After(7),
+            }),
+        }
+    }
+
+    fn as_it_is(m: &Meeting) -> ValidSchedule {
+        ValidSchedule {
+            topic: m.topic.clone(),
+            start: m.start.unwrap(),
+            duration_minutes: m.duration_minutes.unwrap(),
+            time_zone: m.time_zone.clone().unwrap(),
+            recurrence: m.recurrence.clone(),
+            use_pmi: m.on_pmi,
+            passcode: m.passcode.clone(),
+            waiting_room: m.waiting_room,
+            host_video: m.host_video,
+            participant_video: m.participant_video,
+        }
+    }
+
+    #[test]
+    fn an_edit_of_the_topic_changes_only_the_topic() {
+        let current = current_meeting();
+        assert!(as_it_is(&current).changes_from(&current).is_empty());
+        let edited = ValidSchedule {
+            topic: "Weekly sync".into(),
+            ..as_it_is(&current)
+        };
+        assert_eq!(
+            edited.changes_from(&current),
+            ScheduleChanges {
+                topic: Some("Weekly sync".into()),
+                ..ScheduleChanges::default()
+            }
+        );
+    }
+
+    #[test]
+    fn each_field_is_a_change_of_its_own() {
+        let current = current_meeting();
+        let base = as_it_is(&current);
+        let off = ValidSchedule {
+            passcode: None,
+            recurrence: None,
+            waiting_room: false,
+            ..base.clone()
+        }
+        .changes_from(&current);
+        assert_eq!(off.passcode, Some(None));
+        assert_eq!(off.recurrence, Some(None));
+        assert_eq!(off.waiting_room, Some(false));
+        assert_eq!(off.topic, None);
+        // Onto the PMI: its own passcode applies, so none is sent.
+        let on_pmi = ValidSchedule {
+            use_pmi: true,
+            passcode: Some("other1".into()),
+            ..base.clone()
+        }
+        .changes_from(&current);
+        assert_eq!(on_pmi.use_pmi, Some(true));
+        assert_eq!(on_pmi.passcode, None);
+        // Off the PMI: the meeting's own passcode is sent even if it reads the same.
+        let was_on_pmi = Meeting {
+            on_pmi: true,
+            ..current.clone()
+        };
+        assert_eq!(
+            base.changes_from(&was_on_pmi).passcode,
+            Some(Some("abc123".into()))
         );
     }
 }

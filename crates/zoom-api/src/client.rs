@@ -188,6 +188,33 @@ pub struct MeetingUpdate {
     pub host_video: Option<bool>,
     pub participant_video: Option<bool>,
     pub recurrence: Option<Recurrence>,
+    /// A new type: `Scheduled` ends a meeting's recurrence, `RecurringFixedTime` starts one.
+    pub kind: Option<MeetingKind>,
+}
+
+impl From<&pmi_core::ScheduleChanges> for MeetingUpdate {
+    /// Only what changed; a recurrence added or removed also changes the meeting's type.
+    fn from(c: &pmi_core::ScheduleChanges) -> Self {
+        let (kind, recurrence) = match &c.recurrence {
+            Some(Some(r)) => (Some(MeetingKind::RecurringFixedTime), Some(r.clone())),
+            Some(None) => (Some(MeetingKind::Scheduled), None),
+            None => (None, None),
+        };
+        MeetingUpdate {
+            topic: c.topic.clone(),
+            start: c.start,
+            duration_minutes: c.duration_minutes,
+            time_zone: c.time_zone.clone(),
+            agenda: None,
+            passcode: c.passcode.as_ref().map(|p| p.clone().unwrap_or_default()),
+            use_pmi: c.use_pmi,
+            waiting_room: c.waiting_room,
+            host_video: c.host_video,
+            participant_video: c.participant_video,
+            recurrence,
+            kind,
+        }
+    }
 }
 
 impl MeetingUpdate {
@@ -205,7 +232,7 @@ impl MeetingUpdate {
             || self.participant_video.is_some();
         UpdateMeetingBody {
             topic: self.topic.clone(),
-            kind: None,
+            kind: self.kind.map(MeetingKind::code),
             start_time: self.start.map(json::time_text),
             duration: self.duration_minutes,
             timezone: self.time_zone.clone(),
@@ -1036,6 +1063,6 @@ fn map_error(status: StatusCode, e: ZoomErrorJson) -> Error {
 
 pmi_core::debug_hiding!(NewMeeting, hide [passcode], show [topic, kind, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence]);
 
-pmi_core::debug_hiding!(MeetingUpdate, hide [passcode], show [topic, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence]);
+pmi_core::debug_hiding!(MeetingUpdate, hide [passcode], show [topic, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence, kind]);
 
 pmi_core::debug_hiding!(SettingsUpdate, hide [pmi_passcode], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, pmi_passcode_requirement, embed_passcode_in_join_link, host_video, participants_video, join_before_host, waiting_room]);

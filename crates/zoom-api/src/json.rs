@@ -112,6 +112,8 @@ pub struct ScheduleMeetingJson {
     #[serde(default)]
     pub join_before_host: bool,
     #[serde(default)]
+    pub require_password_for_scheduling_new_meetings: bool,
+    #[serde(default)]
     pub meeting_password_requirement: PasswordRequirementJson,
 }
 
@@ -148,6 +150,7 @@ impl From<SettingsJson> for PmiSettings {
             host_video: sm.host_video,
             participants_video: sm.participants_video,
             join_before_host: sm.join_before_host,
+            passcode_for_new_meetings: sm.require_password_for_scheduling_new_meetings,
             passcode_rules: PasscodeRules {
                 min_length: req.length,
                 have_letter: req.have_letter,
@@ -200,6 +203,63 @@ pub struct MeetingJson {
     pub created_at: Option<String>,
     #[serde(default)]
     pub settings: MeetingSettingsJson,
+    #[serde(default)]
+    pub recurrence: Option<RecurrenceJson>,
+}
+
+/// A meeting's `recurrence` as Zoom reads it back.
+#[derive(Debug, Deserialize)]
+pub struct RecurrenceJson {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    #[serde(default)]
+    pub repeat_interval: Option<u8>,
+    #[serde(default)]
+    pub weekly_days: Option<String>,
+    #[serde(default)]
+    pub monthly_day: Option<u8>,
+    #[serde(default)]
+    pub end_times: Option<u8>,
+    #[serde(default)]
+    pub end_date_time: Option<String>,
+}
+
+impl TryFrom<RecurrenceJson> for Recurrence {
+    type Error = Error;
+    fn try_from(r: RecurrenceJson) -> Result<Self, Error> {
+        let every = match r.kind {
+            1 => RecurrenceUnit::Day,
+            2 => RecurrenceUnit::Week,
+            3 => RecurrenceUnit::Month,
+            other => {
+                return Err(Error::InvalidResponse(format!(
+                    "recurrence type {other} is not one Zoom documents"
+                )))
+            }
+        };
+        let end = match (
+            r.end_times,
+            parse_time("end_date_time", r.end_date_time.as_deref())?,
+        ) {
+            (_, Some(by)) => RecurrenceEnd::By(by),
+            (Some(n), None) => RecurrenceEnd::After(n),
+            // Zoom's default when neither is given.
+            (None, None) => RecurrenceEnd::After(1),
+        };
+        Ok(Recurrence {
+            every,
+            interval: r.repeat_interval.unwrap_or(1).max(1),
+            weekly_days: r
+                .weekly_days
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|d| d.trim().parse().ok())
+                .collect(),
+            monthly_day: r.monthly_day,
+            end,
+        })
+    }
 }
 
 impl TryFrom<MeetingJson> for Meeting {
@@ -229,6 +289,7 @@ impl TryFrom<MeetingJson> for Meeting {
                 MeetingStatus::Waiting
             },
             created_at: parse_time("created_at", m.created_at.as_deref())?,
+            recurrence: m.recurrence.map(Recurrence::try_from).transpose()?,
         })
     }
 }
@@ -277,6 +338,7 @@ impl TryFrom<ListedMeetingJson> for Meeting {
             pmi: m.pmi,
             status: None,
             created_at: m.created_at,
+            recurrence: None,
         }
         .try_into()
     }
@@ -540,9 +602,9 @@ pub(crate) fn time_text(time: DateTime<Utc>) -> String {
 
 pmi_core::debug_hiding!(UserJson, hide [personal_meeting_url], show [id, account_id, display_name, first_name, last_name, email, pmi, vanity_url, timezone]);
 
-pmi_core::debug_hiding!(ScheduleMeetingJson, hide [pmi_password], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, require_password_for_pmi_meetings, embed_password_in_join_link, host_video, participants_video, join_before_host, meeting_password_requirement]);
+pmi_core::debug_hiding!(ScheduleMeetingJson, hide [pmi_password], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, require_password_for_pmi_meetings, embed_password_in_join_link, host_video, participants_video, join_before_host, require_password_for_scheduling_new_meetings, meeting_password_requirement]);
 
-pmi_core::debug_hiding!(MeetingJson, hide [join_url, start_url, password], show [id, topic, kind, agenda, start_time, duration, timezone, pmi, status, created_at, settings]);
+pmi_core::debug_hiding!(MeetingJson, hide [join_url, start_url, password], show [id, topic, kind, agenda, start_time, duration, timezone, pmi, status, created_at, settings, recurrence]);
 
 pmi_core::debug_hiding!(ListedMeetingJson, hide [join_url], show [id, topic, kind, start_time, duration, timezone, pmi, created_at, agenda]);
 

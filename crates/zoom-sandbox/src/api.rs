@@ -392,6 +392,10 @@ fn apply_meeting_fields(
         f.errors.extend(r.errors);
         m.recurrence = Some(Value::Object(recurrence.clone()));
     }
+    // As Zoom: a meeting made instant or scheduled again (type 1 or 2) no longer repeats.
+    if matches!(m.kind, 1 | 2) {
+        m.recurrence = None;
+    }
     let mut requested_use_pmi = None;
     if let Some(settings) = f.object("settings") {
         let mut s = Fields::nested(settings, "settings.");
