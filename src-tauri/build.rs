@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "new_meeting",
     "start_meeting",
     "start_personal_room",
+    "pmi_busy_now",
     "check_schedule",
     "schedule_meeting",
     "meeting",

@@ -31,12 +31,14 @@ pub async fn set_instant_pmi(desk: State<'_, Desk>, checked: bool) -> Result<Pmi
     desk.set_instant_pmi(checked).await
 }
 
+/// New Meeting; `own_id` starts it on an ID of its own whatever the PMI choice ("Use a new ID").
 #[tauri::command]
 pub async fn new_meeting<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
+    own_id: Option<bool>,
 ) -> Result<Started, Error> {
-    let started = desk.new_meeting().await?;
+    let started = desk.new_meeting(own_id.unwrap_or(false)).await?;
     crate::open(&app, &started.opened)?;
     Ok(started)
 }
@@ -60,6 +62,12 @@ pub async fn start_personal_room<R: Runtime>(
     let link = desk.personal_room_start_link().await?;
     crate::open(&app, &link)?;
     Ok(link)
+}
+
+/// The PMI meeting a session started in the personal room now would run into, if any.
+#[tauri::command]
+pub async fn pmi_busy_now(desk: State<'_, Desk>) -> Result<Option<ScheduleWarningView>, Error> {
+    desk.pmi_busy_now().await
 }
 
 #[tauri::command]

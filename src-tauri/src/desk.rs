@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Duration, Local, Utc};
 use pmi_core::{
-    check_pmi_schedule, ics_event, DesktopLink, Meeting, MeetingId, MeetingKind,
-    PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile, ScheduleRequest, ValidSchedule,
+    check_pmi_occurrences, ics_event, occurrence_slots, DesktopLink, DesktopLinkAction, Meeting,
+    MeetingId, MeetingKind, PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile, ScheduleRequest,
+    ValidSchedule, RECURRENCE_HORIZON_DAYS,
 };
 use tokio::sync::watch;
 use zoom_api::{AuthorizationRequest, ListKind, MeetingUpdate, NewMeeting, SettingsUpdate};
@@ -647,7 +648,9 @@ impl Desk {
 
     fn start_link(&self, meeting: &Meeting) -> String {
         match self.prefs.get().open_in {
-            OpenIn::ZoomApp => DesktopLink::start(meeting.join_number()).to_string(),
+            OpenIn::ZoomApp => {
+                DesktopLink::for_join_link(DesktopLinkAction::Start, &meeting.join_link).to_string()
+            }
             OpenIn::Browser => meeting
                 .start_url
                 .clone()
@@ -657,16 +660,23 @@ impl Desk {
 
     /// New Meeting: an instant meeting, on the PMI when the account says so. The caller opens
     /// `opened`.
-    pub async fn new_meeting(&self) -> Result<Started, Error> {
+    pub async fn new_meeting(&self, own_id: bool) -> Result<Started, Error> {
         let a = self.current();
         let zoom = &a.session().await?.zoom;
         let name = match cached_room(&a) {
             Some(room) => room.display_name,
             None => zoom.me().await?.display_name,
         };
-        let meeting = zoom
-            .create_meeting(&NewMeeting::instant(format!("{name}'s Zoom Meeting")))
-            .await?;
+        let topic = format!("{name}'s Zoom Meeting");
+        let meeting = if own_id {
+            // An instant meeting follows the account's PMI choice; one scheduled for now, off the
+            // PMI, gets an ID of its own whatever that choice is.
+            let mut now = NewMeeting::scheduled(topic, Utc::now(), 60);
+            now.use_pmi = false;
+            zoom.create_meeting(&now).await?
+        } else {
+            zoom.create_meeting(&NewMeeting::instant(topic)).await?
+        };
         Ok(Started {
             opened: self.start_link(&meeting),
             meeting: MeetingView::from(&meeting),
@@ -731,6 +741,7 @@ impl Desk {
             Err(Error::InvalidFields(_)) => return Ok(Vec::new()),
             Err(other) => return Err(other),
         };
+        let zone = valid.time_zone.parse().unwrap_or(chrono_tz::UTC);
         let candidate = PmiSlot {
             meeting_id: editing.map(MeetingId::new).transpose()?,
             topic: valid.topic.clone(),
@@ -738,24 +749,62 @@ impl Desk {
             duration_minutes: valid.duration_minutes,
             on_pmi: valid.use_pmi,
         };
-        let others: Vec<PmiSlot> = upcoming(&a)
-            .await?
-            .iter()
-            .filter_map(|m| {
-                Some(PmiSlot {
-                    meeting_id: Some(m.id),
-                    topic: m.topic.clone(),
-                    start: m.start?,
-                    duration_minutes: m.duration_minutes?,
-                    on_pmi: m.on_pmi,
-                })
-            })
-            .collect();
+        let until = valid.start + Duration::days(RECURRENCE_HORIZON_DAYS);
+        let candidates = occurrence_slots(&candidate, valid.recurrence.as_ref(), zone, until);
+        let others = pmi_occurrences(&a, until).await?;
         let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
-        Ok(check_pmi_schedule(&candidate, &others, gap)
+        Ok(check_pmi_occurrences(&candidates, &others, gap)
             .iter()
             .map(ScheduleWarningView::from)
             .collect())
+    }
+
+    /// Whether a session in the personal room now would run into a PMI meeting, judged from the
+    /// last overview kept (no network: for the tray). `new_meeting`: New Meeting, which is in
+    /// the personal room only when "Use my PMI" is checked.
+    pub fn pmi_busy_from_cache(&self, new_meeting: bool) -> bool {
+        let Some(overview) = self.current().cache.get().overview else {
+            return false;
+        };
+        if new_meeting && !overview.instant_pmi.checked {
+            return false;
+        }
+        let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
+        let now = Utc::now();
+        overview.meetings.iter().filter(|m| m.on_pmi).any(|m| {
+            let start = m
+                .start
+                .as_deref()
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map(|s| s.with_timezone(&Utc));
+            match (start, m.duration_minutes) {
+                (Some(start), Some(minutes)) => {
+                    let end = start + Duration::minutes(i64::from(minutes));
+                    start - gap <= now && now <= end + gap
+                }
+                _ => false,
+            }
+        })
+    }
+
+    /// Before a session starts in the personal room now (Start, or New Meeting on the PMI): the
+    /// PMI meeting that is on, or starts or ended within the back-to-back gap, if there is one,
+    /// because anyone with its link walks into this session too.
+    pub async fn pmi_busy_now(&self) -> Result<Option<ScheduleWarningView>, Error> {
+        let a = self.current();
+        let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
+        let now = Utc::now();
+        let others = pmi_occurrences(&a, now + gap + Duration::days(1)).await?;
+        let session = PmiSlot {
+            meeting_id: None,
+            topic: "Your personal room".into(),
+            start: now,
+            duration_minutes: 0,
+            on_pmi: true,
+        };
+        Ok(check_pmi_occurrences(&[session], &others, gap)
+            .first()
+            .map(ScheduleWarningView::from))
     }
 
     /// Save in the Schedule dialog. Nothing is created when a field is wrong; a failure leaves
@@ -1015,6 +1064,42 @@ async fn upcoming(a: &Current) -> Result<Vec<Meeting>, Error> {
         .await?;
     meetings.sort_by_key(|m| (m.start, m.id));
     Ok(meetings)
+}
+
+/// Every occurrence, up to `until`, of the upcoming meetings of account `a` held on the PMI. Lists
+/// leave out how a meeting repeats, so a recurring one is read whole. (Zoom keeps recurring
+/// meetings with a fixed time off the PMI when made through its API; ones made elsewhere count.)
+async fn pmi_occurrences(a: &Current, until: DateTime<Utc>) -> Result<Vec<PmiSlot>, Error> {
+    let listed = upcoming(a).await?;
+    let zoom = &a.session().await?.zoom;
+    let read = listed.iter().map(|m| async move {
+        if m.on_pmi && m.kind == MeetingKind::RecurringFixedTime && m.recurrence.is_none() {
+            zoom.meeting(m.id).await
+        } else {
+            Ok(m.clone())
+        }
+    });
+    let meetings = futures_util::future::try_join_all(read).await?;
+    Ok(meetings
+        .iter()
+        .filter(|m| m.on_pmi)
+        .filter_map(|m| {
+            let slot = PmiSlot {
+                meeting_id: Some(m.id),
+                topic: m.topic.clone(),
+                start: m.start?,
+                duration_minutes: m.duration_minutes?,
+                on_pmi: true,
+            };
+            let zone = m
+                .time_zone
+                .as_deref()
+                .and_then(|z| z.parse().ok())
+                .unwrap_or(chrono_tz::UTC);
+            Some(occurrence_slots(&slot, m.recurrence.as_ref(), zone, until))
+        })
+        .flatten()
+        .collect())
 }
 
 /// The check item's state. Locks can be read by an admin (the built-in account is one);

@@ -36,6 +36,7 @@ macro_rules! app_commands {
             $crate::commands::new_meeting,
             $crate::commands::start_meeting,
             $crate::commands::start_personal_room,
+            $crate::commands::pmi_busy_now,
             $crate::commands::check_schedule,
             $crate::commands::schedule_meeting,
             $crate::commands::meeting,

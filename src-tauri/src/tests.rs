@@ -577,6 +577,23 @@ fn new_meetings_start_from_the_accounts_own_defaults() {
 }
 
 #[test]
+fn starting_a_pmi_session_in_the_zoom_app_keeps_its_own_number() {
+    let t = start();
+    let mut prefs = t.ok("preferences", json!({}));
+    prefs["open_in"] = json!("zoom_app");
+    t.ok("set_preferences", json!({"preferences": prefs}));
+    let m = t.ok("schedule_meeting", json!({"request": schedule_request("Design review", &tomorrow(), "10:00", 60, true), "calendarFile": false}))["meeting"].clone();
+    let started = t.ok("start_meeting", json!({"id": m["id"]}));
+    let opened = started["opened"].as_str().unwrap();
+    let pmi = t.ok("overview", json!({}))["room"]["pmi"].to_string();
+    assert!(
+        opened.starts_with(&format!("zoommtg://zoom.us/start?confno={pmi}"))
+            && opened.ends_with(&format!("&omn={}", m["id"])),
+        "{opened}"
+    );
+}
+
+#[test]
 fn the_room_switches_are_written_and_read_back() {
     let t = start();
     let room = t.ok(
@@ -731,6 +748,55 @@ fn the_tray_schedule_item_asks_the_window_to_open_the_dialog() {
     );
     rx.recv_timeout(std::time::Duration::from_secs(5))
         .expect("open-schedule was emitted");
+}
+
+/// Date and time (UTC) `minutes` from now, as the Schedule dialog takes them.
+fn in_minutes(minutes: i64) -> (String, String) {
+    let at = chrono::Utc::now() + chrono::Duration::minutes(minutes);
+    (
+        at.format("%Y-%m-%d").to_string(),
+        at.format("%H:%M").to_string(),
+    )
+}
+
+#[test]
+fn a_session_in_the_personal_room_near_a_pmi_meeting_is_asked_about_first() {
+    let t = start();
+    assert_eq!(
+        t.ok("pmi_busy_now", json!({})),
+        Value::Null,
+        "nothing near yet"
+    );
+    // A PMI meeting in 10 minutes, within the 15-minute gap.
+    let (date, time) = in_minutes(10);
+    t.ok("schedule_meeting", json!({"request": schedule_request("Design review", &date, &time, 30, true), "calendarFile": false}));
+    let busy = t.ok("pmi_busy_now", json!({}));
+    assert_eq!(busy["other_topic"], "Design review", "{busy}");
+    // "Use a new ID": a meeting of its own now, even with Use my PMI checked.
+    t.ok("set_instant_pmi", json!({"checked": true}));
+    let pmi = t.ok("overview", json!({}))["room"]["pmi_formatted"].clone();
+    let own = t.ok("new_meeting", json!({"ownId": true}));
+    assert_ne!(own["meeting"]["join_number_formatted"], pmi);
+    assert_eq!(own["meeting"]["on_pmi"], false);
+    // The tray asks in the window rather than start (judged from the cache, no network).
+    let (tx, rx) = std::sync::mpsc::channel();
+    t.app.listen("confirm-start", move |e| {
+        let _ = tx.send(e.payload().to_owned());
+    });
+    for action in [TrayAction::StartRoom, TrayAction::NewMeeting] {
+        assert_eq!(block(perform(t.app.handle(), action)).unwrap(), None);
+        let asked = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the window was asked");
+        assert!(
+            asked.contains(if action == TrayAction::StartRoom {
+                "room"
+            } else {
+                "new_meeting"
+            }),
+            "{asked}"
+        );
+    }
 }
 
 /// Arms an outage on every API call of the built-in service.

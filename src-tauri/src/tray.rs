@@ -140,6 +140,21 @@ pub async fn perform<R: Runtime>(
     let desk = app.state::<Desk>();
     let clipboard = app.state::<Clipboard>();
     match action {
+        // A session in the personal room near a PMI meeting: the window asks first (from what
+        // is cached, so the tray still answers at once and offline).
+        TrayAction::StartRoom | TrayAction::NewMeeting
+            if desk.pmi_busy_from_cache(action == TrayAction::NewMeeting) =>
+        {
+            show_main(app);
+            let ask = if action == TrayAction::StartRoom {
+                "room"
+            } else {
+                "new_meeting"
+            };
+            app.emit("confirm-start", ask)
+                .map_err(|e| Error::Open(e.to_string()))?;
+            Ok(None)
+        }
         TrayAction::StartRoom => {
             let link = desk.personal_room_start_link().await?;
             crate::open(app, &link)?;
@@ -166,7 +181,7 @@ pub async fn perform<R: Runtime>(
             ))
         }
         TrayAction::NewMeeting => {
-            let started = desk.new_meeting().await?;
+            let started = desk.new_meeting(false).await?;
             crate::open(app, &started.opened)?;
             Ok(confirmation(
                 "Meeting started",

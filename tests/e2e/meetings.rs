@@ -425,3 +425,55 @@ async fn editing_only_the_topic_keeps_the_link_the_passcode_and_every_setting() 
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn starting_the_room_near_a_pmi_meeting_asks_first() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let pmi = pmi_of(&app).await;
+    // A PMI meeting ten minutes from now (local clock).
+    let soon = |format: &str| -> String {
+        let out = std::process::Command::new("date")
+            .args(["-d", "+10 min", format])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    app.click("#schedule").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    app.type_into("#s-topic", "Design review").await?;
+    app.choose("s-date", &soon("+%Y-%m-%d")).await?;
+    app.choose("s-time", &soon("+%H:%M")).await?;
+    app.click("#s-use-pmi").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+
+    app.click("[data-testid=room-start]").await?;
+    let asked = app.text_of("[data-testid=choose-dialog]").await?;
+    assert!(
+        asked.contains("Design review") && asked.contains("Use a new ID"),
+        "{asked}"
+    );
+    app.screenshot("start-near-pmi-meeting").await?;
+    let opened_before = app.opened_links().len();
+    app.click("#choose-start").await?;
+    app.wait_for_text("[data-testid=status]", |t| {
+        t.contains("Started your personal room")
+    })
+    .await?;
+    let digits = pmi.replace(' ', "");
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !app.opened_links()[opened_before..]
+        .iter()
+        .any(|l| l.contains(&format!("/s/{digits}")))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            app.opened_links()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await?;
+    Ok(())
+}

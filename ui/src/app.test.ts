@@ -406,3 +406,36 @@ describe("Edit", () => {
     expect(checked("s-recurring")).toBe(false);
   });
 });
+
+describe("Starting near a PMI meeting", () => {
+  it("asks first, and Use a new ID starts a meeting of its own", async () => {
+    const busy = { kind: "back_to_back", other_topic: "Design review", other_start: "2030-01-02T10:00:00Z", message: "" };
+    const newMeetings: unknown[] = [];
+    const { root, calls } = await mount((cmd, args) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "pmi_busy_now") return busy;
+      if (cmd === "new_meeting") {
+        newMeetings.push(args.ownId);
+        return { meeting: { ...overview().meetings[0]!, join_number_formatted: "851 2546 7273" }, opened: "https://x" };
+      }
+      return null;
+    });
+    (root.querySelector("[data-testid=room-start]") as HTMLButtonElement).click();
+    await flush();
+    const chooser = document.querySelector("[data-testid=choose-dialog]") as HTMLDialogElement;
+    expect(chooser.textContent).toContain("Design review");
+    (chooser.querySelector("#choose-new") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(newMeetings).toEqual([true]);
+    expect(calls).not.toContain("start_personal_room");
+
+    // Start anyway starts the personal room.
+    (root.querySelector("[data-testid=room-start]") as HTMLButtonElement).click();
+    await flush();
+    (document.querySelector("#choose-start") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(calls).toContain("start_personal_room");
+  });
+});

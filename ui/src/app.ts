@@ -2,7 +2,7 @@
 // Personal Meeting ID button, and the upcoming meetings. Errors show in a banner with Retry and
 // never wipe what was already shown.
 import { asErrorBody, type Backend, type ErrorBody, type MeetingView, type Overview } from "./backend";
-import { confirmDialog } from "./confirm";
+import { chooseDialog, confirmDialog } from "./confirm";
 import { flashCopied, h, present } from "./dom";
 import { formatDuration, formatStart } from "./format";
 import { PmiWindow } from "./pmi-window";
@@ -229,9 +229,51 @@ export class App {
     document.getElementById("use-pmi")?.focus();
   }
 
-  private async newMeeting(): Promise<void> {
+  /** When a session in the personal room now would run into a PMI meeting: asks whether to
+   * start anyway or use a new ID ("start" | "new"), or null when cancelled. Nothing to ask:
+   * "start". A check that cannot run does not stop the start. */
+  private async askBeforeStartingOnPmi(): Promise<"start" | "new" | null> {
+    const busy = await this.api.pmiBusyNow().catch(() => null);
+    if (!busy) return "start";
+    const at = new Date(busy.other_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const choice = await chooseDialog(
+      `“${busy.other_topic}” is at ${at} on your PMI`,
+      "Anyone with your Personal Meeting ID link can walk into this session too. Start in your personal room anyway, or start this one on a new meeting ID?",
+      [
+        { id: "new", label: "Use a new ID", primary: true },
+        { id: "start", label: "Start anyway" },
+      ],
+    );
+    return choice === "start" || choice === "new" ? choice : null;
+  }
+
+  /** Start on the personal room, asking first when a PMI meeting is near. */
+  async startRoom(): Promise<void> {
+    const r = this.overview?.room;
+    const choice = await this.askBeforeStartingOnPmi();
+    if (choice === null) return;
     try {
-      const started = await this.api.newMeeting();
+      if (choice === "new") {
+        const started = await this.api.newMeeting(true);
+        this.say(`Started a new meeting · Meeting ID ${started.meeting.join_number_formatted}`);
+      } else {
+        await this.api.startPersonalRoom();
+        this.say(`Started your personal room · ${r?.pmi_formatted ?? ""}`);
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  async newMeeting(): Promise<void> {
+    let ownId = false;
+    if (this.overview?.instant_pmi.checked) {
+      const choice = await this.askBeforeStartingOnPmi();
+      if (choice === null) return;
+      ownId = choice === "new";
+    }
+    try {
+      const started = await this.api.newMeeting(ownId);
       this.error = null;
       const where = started.meeting.join_number_formatted;
       this.say(`Started a new meeting · Meeting ID ${where}${this.overview && this.isPmi(where) ? " (your PMI)" : ""}`);
@@ -341,14 +383,7 @@ export class App {
             type: "button",
             class: "primary",
             "data-testid": "room-start",
-            onclick: async () => {
-              try {
-                await this.api.startPersonalRoom();
-                this.say(`Started your personal room · ${r.pmi_formatted}`);
-              } catch (err) {
-                this.fail(err);
-              }
-            },
+            onclick: () => void this.startRoom(),
           },
           "Start",
         ),

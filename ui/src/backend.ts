@@ -47,7 +47,10 @@ export const backend = {
   overview: () => invoke<Overview>("overview"),
   personalRoom: () => invoke<PersonalRoomView>("personal_room"),
   setInstantPmi: (checked: boolean) => invoke<PmiChoice>("set_instant_pmi", { checked }),
-  newMeeting: () => invoke<Started>("new_meeting"),
+  /** New Meeting; `ownId` starts it on an ID of its own whatever the PMI choice. */
+  newMeeting: (ownId = false) => invoke<Started>("new_meeting", { ownId }),
+  /** The PMI meeting a session in the personal room now would run into, if any. */
+  pmiBusyNow: () => invoke<ScheduleWarningView | null>("pmi_busy_now"),
   startMeeting: (id: number) => invoke<Started>("start_meeting", { id }),
   startPersonalRoom: () => invoke<string>("start_personal_room"),
   checkSchedule: (request: ScheduleRequest, editing: number | null) =>
@@ -73,6 +76,9 @@ export const backend = {
   signOut: () => invoke<AccountView>("sign_out"),
   /** The tray's "Schedule…" item. */
   onOpenSchedule: (handler: () => void): Promise<UnlistenFn> => listen("open-schedule", handler),
+  /** The tray's Start / New meeting near a PMI meeting: the window asks first. */
+  onConfirmStart: (handler: (what: "room" | "new_meeting") => void): Promise<UnlistenFn> =>
+    listen<"room" | "new_meeting">("confirm-start", (e) => handler(e.payload)),
 };
 
 export type Backend = typeof backend;

@@ -22,7 +22,10 @@ pub use links::{DesktopLink, DesktopLinkAction, JoinLink, PersonalLink};
 pub use meeting::{
     MeetingKind, PasscodeRules, Recurrence, RecurrenceEnd, RecurrenceUnit, PASSCODE_MAX_LENGTH,
 };
-pub use schedule::{check_pmi_schedule, PmiSlot, ScheduleWarning, ScheduleWarningKind};
+pub use schedule::{
+    check_pmi_occurrences, check_pmi_schedule, occurrence_slots, occurrences, PmiSlot,
+    ScheduleWarning, ScheduleWarningKind, RECURRENCE_HORIZON_DAYS,
+};
 pub use schedule_request::{
     FieldProblem, ScheduleChanges, ScheduleRequest, ValidSchedule, DURATION_MAX_MINUTES,
     TOPIC_MAX_CHARS,

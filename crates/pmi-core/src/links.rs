@@ -196,12 +196,14 @@ pub enum DesktopLinkAction {
 }
 
 /// A link that opens the Zoom desktop client: `zoommtg://zoom.us/join?confno=<id>&pwd=<pwd>` or
-/// `zoommtg://zoom.us/start?confno=<id>` (the client must be signed in as the host).
+/// `zoommtg://zoom.us/start?confno=<id>` (the client must be signed in as the host), with
+/// `omn=<meeting number>` for one session of the PMI, as its web link has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesktopLink {
     action: DesktopLinkAction,
     meeting_id: MeetingId,
     pwd: Option<String>,
+    omn: Option<String>,
 }
 
 impl DesktopLink {
@@ -210,6 +212,7 @@ impl DesktopLink {
             action: DesktopLinkAction::Join,
             meeting_id,
             pwd: pwd.filter(|p| !p.is_empty()).map(str::to_owned),
+            omn: None,
         }
     }
 
@@ -218,6 +221,21 @@ impl DesktopLink {
             action: DesktopLinkAction::Start,
             meeting_id,
             pwd: None,
+            omn: None,
+        }
+    }
+
+    /// Starts or joins the meeting a join link names: for a session of the PMI, the PMI with the
+    /// session's own number (`omn`), so the client shows that session's topic and details.
+    pub fn for_join_link(action: DesktopLinkAction, link: &JoinLink) -> Self {
+        Self {
+            action,
+            meeting_id: link.meeting_id(),
+            pwd: match action {
+                DesktopLinkAction::Join => link.pwd().map(str::to_owned),
+                DesktopLinkAction::Start => None,
+            },
+            omn: link.omn().map(str::to_owned),
         }
     }
 
@@ -246,6 +264,7 @@ impl DesktopLink {
             action,
             meeting_id,
             pwd: query("pwd").filter(|p| !p.is_empty()),
+            omn: query("omn").filter(|o| !o.is_empty()),
         })
     }
 
@@ -259,6 +278,10 @@ impl DesktopLink {
 
     pub fn pwd(&self) -> Option<&str> {
         self.pwd.as_deref()
+    }
+
+    pub fn omn(&self) -> Option<&str> {
+        self.omn.as_deref()
     }
 }
 
@@ -275,6 +298,9 @@ impl fmt::Display for DesktopLink {
             query.append_pair("confno", &self.meeting_id.to_string());
             if let Some(pwd) = &self.pwd {
                 query.append_pair("pwd", pwd);
+            }
+            if let Some(omn) = &self.omn {
+                query.append_pair("omn", omn);
             }
         }
         f.write_str(url.as_str())

@@ -1,10 +1,136 @@
 //! Schedule checks: two meetings on the PMI that overlap, or follow each other too closely, share
 //! one room, and anyone holding the PMI link can walk from one into the other.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::MeetingId;
+use crate::meeting::{Recurrence, RecurrenceEnd, RecurrenceUnit};
+
+/// How far ahead the occurrences of a recurring meeting are checked.
+pub const RECURRENCE_HORIZON_DAYS: i64 = 366;
+/// The most occurrences of one meeting that are checked.
+const MAX_OCCURRENCES: usize = 400;
+
+/// The starts of a recurring meeting's occurrences, from `first` (the meeting's start) on, up to
+/// `until`: on the wall clock of `zone`, so a 10:00 meeting stays at 10:00 across a daylight
+/// saving change. Weekly days are Zoom's (1 = Sunday); a monthly day a month lacks is skipped.
+pub fn occurrences(
+    recurrence: &Recurrence,
+    first: DateTime<Utc>,
+    zone: Tz,
+    until: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
+    let local = first.with_timezone(&zone);
+    let time = local.time();
+    let first_day = local.date_naive();
+    let (limit, until) = match recurrence.end {
+        RecurrenceEnd::After(n) => (usize::from(n).min(MAX_OCCURRENCES), until),
+        RecurrenceEnd::By(by) => (MAX_OCCURRENCES, until.min(by)),
+    };
+    let interval = i64::from(recurrence.interval.max(1));
+    let at = |day: NaiveDate| {
+        zone.from_local_datetime(&day.and_time(time))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let mut starts = Vec::new();
+    let mut push = |day: NaiveDate| -> bool {
+        match at(day) {
+            Some(start) if start > until || starts.len() >= limit => false,
+            Some(start) => {
+                if start >= first {
+                    starts.push(start);
+                }
+                true
+            }
+            None => true,
+        }
+    };
+    match recurrence.every {
+        RecurrenceUnit::Day => {
+            for k in 0.. {
+                let Some(day) = first_day.checked_add_signed(Duration::days(k * interval)) else {
+                    break;
+                };
+                if !push(day) {
+                    break;
+                }
+            }
+        }
+        RecurrenceUnit::Week => {
+            let mut days: Vec<u32> = recurrence
+                .weekly_days
+                .iter()
+                .filter(|d| (1..=7).contains(*d))
+                .map(|d| u32::from(*d) - 1)
+                .collect();
+            if days.is_empty() {
+                days.push(first_day.weekday().num_days_from_sunday());
+            }
+            days.sort_unstable();
+            days.dedup();
+            let week_start =
+                first_day - Duration::days(i64::from(first_day.weekday().num_days_from_sunday()));
+            'weeks: for k in 0.. {
+                let Some(sunday) = week_start.checked_add_signed(Duration::weeks(k * interval))
+                else {
+                    break;
+                };
+                for d in &days {
+                    let day = sunday + Duration::days(i64::from(*d));
+                    if day < first_day {
+                        continue;
+                    }
+                    if !push(day) {
+                        break 'weeks;
+                    }
+                }
+            }
+        }
+        RecurrenceUnit::Month => {
+            let wanted = recurrence.monthly_day.map_or(first_day.day(), u32::from);
+            let months = i64::from(first_day.year()) * 12 + i64::from(first_day.month0());
+            for k in 0..(MAX_OCCURRENCES as i64 * interval) {
+                let m = months + k * interval;
+                let (Ok(year), Ok(month0)) = (i32::try_from(m / 12), u32::try_from(m % 12)) else {
+                    break;
+                };
+                let Some(day) = NaiveDate::from_ymd_opt(year, month0 + 1, wanted) else {
+                    continue;
+                };
+                if day < first_day {
+                    continue;
+                }
+                if !push(day) {
+                    break;
+                }
+            }
+        }
+    }
+    starts
+}
+
+/// A meeting's occurrences as slots: one for a meeting that does not repeat, one per occurrence
+/// (up to `until`) for one that does.
+pub fn occurrence_slots(
+    slot: &PmiSlot,
+    recurrence: Option<&Recurrence>,
+    zone: Tz,
+    until: DateTime<Utc>,
+) -> Vec<PmiSlot> {
+    match recurrence {
+        None => vec![slot.clone()],
+        Some(r) => occurrences(r, slot.start, zone, until)
+            .into_iter()
+            .map(|start| PmiSlot {
+                start,
+                ..slot.clone()
+            })
+            .collect(),
+    }
+}
 
 /// A meeting as far as the schedule check needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +229,31 @@ pub fn check_pmi_schedule(
     warnings
 }
 
+/// `check_pmi_schedule` for every occurrence of `candidate` against every occurrence of the
+/// others: the first clash with each other meeting, in time order.
+pub fn check_pmi_occurrences(
+    candidate: &[PmiSlot],
+    others: &[PmiSlot],
+    gap: Duration,
+) -> Vec<ScheduleWarning> {
+    let mut warnings: Vec<ScheduleWarning> = Vec::new();
+    for occurrence in candidate {
+        for warning in check_pmi_schedule(occurrence, others, gap) {
+            let seen = warnings.iter_mut().find(|w| {
+                w.other_meeting_id == warning.other_meeting_id
+                    && w.other_topic == warning.other_topic
+            });
+            match seen {
+                Some(earlier) if earlier.other_start <= warning.other_start => {}
+                Some(later) => *later = warning,
+                None => warnings.push(warning),
+            }
+        }
+    }
+    warnings.sort_by_key(|w| w.other_start);
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +336,114 @@ mod tests {
             .map(|w| w.other_topic)
             .collect();
         assert_eq!(topics, ["Early", "Late"]);
+    }
+
+    fn weekly(days: Vec<u8>, end: RecurrenceEnd) -> Recurrence {
+        Recurrence {
+            every: RecurrenceUnit::Week,
+            interval: 1,
+            weekly_days: days,
+            monthly_day: None,
+            end,
+        }
+    }
+
+    #[test]
+    fn weekly_occurrences_keep_the_local_time_across_daylight_saving() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        // Thursday 2026-10-22 10:00 in Berlin (summer time), every Thursday, 3 times.
+        let first = berlin
+            .with_ymd_and_hms(2026, 10, 22, 10, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let starts = occurrences(
+            &weekly(vec![5], RecurrenceEnd::After(3)),
+            first,
+            berlin,
+            first + Duration::days(RECURRENCE_HORIZON_DAYS),
+        );
+        let local: Vec<String> = starts
+            .iter()
+            .map(|s| {
+                s.with_timezone(&berlin)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            local,
+            ["2026-10-22 10:00", "2026-10-29 10:00", "2026-11-05 10:00"]
+        );
+        // The UTC hour moved with the clocks.
+        assert_eq!(starts[0].format("%H").to_string(), "08");
+        assert_eq!(starts[1].format("%H").to_string(), "09");
+    }
+
+    #[test]
+    fn daily_monthly_and_end_by_dates() {
+        let utc: Tz = "UTC".parse().unwrap();
+        let first = Utc.with_ymd_and_hms(2027, 1, 31, 9, 0, 0).unwrap();
+        let monthly = Recurrence {
+            every: RecurrenceUnit::Month,
+            interval: 1,
+            weekly_days: vec![],
+            monthly_day: Some(31),
+            end: RecurrenceEnd::After(3),
+        };
+        let months: Vec<u32> = occurrences(&monthly, first, utc, first + Duration::days(400))
+            .iter()
+            .map(|s| s.month())
+            .collect();
+        assert_eq!(months, [1, 3, 5], "months without a 31st are skipped");
+        let daily = Recurrence {
+            every: RecurrenceUnit::Day,
+            interval: 2,
+            weekly_days: vec![],
+            monthly_day: None,
+            end: RecurrenceEnd::By(first + Duration::days(5)),
+        };
+        assert_eq!(
+            occurrences(&daily, first, utc, first + Duration::days(400)).len(),
+            3
+        );
+        // Nothing past the horizon, whatever the end says.
+        let endless = weekly(vec![1, 2, 3, 4, 5, 6, 7], RecurrenceEnd::After(60));
+        assert_eq!(
+            occurrences(&endless, first, utc, first + Duration::days(10)).len(),
+            11
+        );
+    }
+
+    #[test]
+    fn a_clash_with_a_later_occurrence_of_a_recurring_pmi_meeting_warns() {
+        let utc: Tz = "UTC".parse().unwrap();
+        // Weekly on Tuesdays from 2026-12-01 (a Tuesday), 10:00 for an hour.
+        let series = slot("Weekly review", Some(85_746_065_432), 10, 0, 60, true);
+        let recurrence = weekly(vec![3], RecurrenceEnd::After(10));
+        let until = series.start + Duration::days(RECURRENCE_HORIZON_DAYS);
+        let others = occurrence_slots(&series, Some(&recurrence), utc, until);
+        assert_eq!(others.len(), 10);
+        // A one-off three weeks later, at 11:05: back-to-back with that week's occurrence.
+        let later = PmiSlot {
+            start: Utc.with_ymd_and_hms(2026, 12, 22, 11, 5, 0).unwrap(),
+            ..slot("Budget", None, 0, 0, 30, true)
+        };
+        let warnings = check_pmi_occurrences(&[later], &others, Duration::minutes(GAP));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].kind, ScheduleWarningKind::BackToBack);
+        assert_eq!(
+            warnings[0].other_start,
+            Utc.with_ymd_and_hms(2026, 12, 22, 10, 0, 0).unwrap()
+        );
+        // Against the first occurrence only (what the check used to see), nothing.
+        let first_only = check_pmi_schedule(
+            &PmiSlot {
+                start: Utc.with_ymd_and_hms(2026, 12, 22, 11, 5, 0).unwrap(),
+                ..slot("Budget", None, 0, 0, 30, true)
+            },
+            &[series],
+            Duration::minutes(GAP),
+        );
+        assert!(first_only.is_empty());
     }
 }

@@ -4,7 +4,7 @@
 // A test fails by panicking, helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pmi_core::{DesktopLink, JoinLink, MeetingId, PasscodeRules, Pmi, PmiRule};
+use pmi_core::{DesktopLink, DesktopLinkAction, JoinLink, MeetingId, PasscodeRules, Pmi, PmiRule};
 use proptest::prelude::*;
 
 fn meeting_ids() -> impl Strategy<Value = MeetingId> {
@@ -45,11 +45,21 @@ proptest! {
     }
 
     #[test]
-    fn desktop_link_format_then_parse_is_identity(id in meeting_ids(), pwd in proptest::option::of("[A-Za-z0-9]{1,16}")) {
+    fn desktop_link_format_then_parse_is_identity(
+        id in meeting_ids(),
+        pwd in proptest::option::of("[A-Za-z0-9]{1,16}"),
+        omn in proptest::option::of(80_000_000_000u64..99_999_999_999),
+    ) {
         let join = DesktopLink::join(id, pwd.as_deref());
         prop_assert_eq!(DesktopLink::parse(&join.to_string()), Ok(join));
         let start = DesktopLink::start(id);
         prop_assert_eq!(DesktopLink::parse(&start.to_string()), Ok(start));
+        // A session of the PMI keeps its own number in the desktop link.
+        let mut web = JoinLink::new("https://zoom.us", id).unwrap();
+        if let Some(omn) = omn { web = web.with_omn(omn.to_string()); }
+        let session = DesktopLink::for_join_link(DesktopLinkAction::Start, &web);
+        prop_assert_eq!(session.omn(), web.omn());
+        prop_assert_eq!(DesktopLink::parse(&session.to_string()), Ok(session));
     }
 
     #[test]
