@@ -23,6 +23,10 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "cancel_sign_in",
     "sign_out",
+    "check_pmi",
+    "set_pmi",
+    "check_vanity_name",
+    "set_vanity_name",
 ];
 
 fn main() {

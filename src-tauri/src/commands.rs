@@ -196,3 +196,26 @@ pub fn cancel_sign_in(desk: State<'_, Desk>) {
 pub async fn sign_out(desk: State<'_, Desk>) -> Result<AccountView, Error> {
     desk.sign_out().await
 }
+
+#[tauri::command]
+pub fn check_pmi(desk: State<'_, Desk>, pmi: String) -> Result<(), Error> {
+    desk.check_pmi(&pmi)
+}
+
+#[tauri::command]
+pub async fn set_pmi(desk: State<'_, Desk>, pmi: String) -> Result<PersonalRoomView, Error> {
+    desk.set_pmi(&pmi).await
+}
+
+#[tauri::command]
+pub async fn check_vanity_name(desk: State<'_, Desk>, name: String) -> Result<(), Error> {
+    desk.check_vanity_name(&name).await
+}
+
+#[tauri::command]
+pub async fn set_vanity_name(
+    desk: State<'_, Desk>,
+    name: String,
+) -> Result<PersonalRoomView, Error> {
+    desk.set_vanity_name(&name).await
+}

@@ -12,7 +12,9 @@ use pmi_core::{
     ValidSchedule, RECURRENCE_HORIZON_DAYS,
 };
 use tokio::sync::watch;
-use zoom_api::{AuthorizationRequest, ListKind, MeetingUpdate, NewMeeting, SettingsUpdate};
+use zoom_api::{
+    AuthorizationRequest, ListKind, MeetingUpdate, NewMeeting, SettingsUpdate, UserUpdate,
+};
 
 use crate::account::{
     account_dir, new_keychain_entry, saving_rotations, AccountRecord, Current, Launch, Patience,
@@ -995,6 +997,76 @@ impl Desk {
         self.fetch_room(&a, &settings, profile).await
     }
 
+    // ---- choosing the PMI and the personal link --------------------------------------------
+
+    /// Checks a PMI as it is typed: Zoom's rules, with the one it breaks named.
+    pub fn check_pmi(&self, typed: &str) -> Result<(), Error> {
+        pmi_core::Pmi::choose(typed)
+            .map(|_| ())
+            .map_err(|e| field_problem("pmi", e.to_string()))
+    }
+
+    /// Changes the PMI, then reads the personal room again, so the tab, the window, the tray's
+    /// cache and the invitation all show the new number.
+    pub async fn set_pmi(&self, typed: &str) -> Result<PersonalRoomView, Error> {
+        let pmi = pmi_core::Pmi::choose(typed).map_err(|e| field_problem("pmi", e.to_string()))?;
+        let a = self.current();
+        let zoom = &a.session().await?.zoom;
+        zoom.update_me(&UserUpdate {
+            pmi: Some(pmi),
+            ..UserUpdate::default()
+        })
+        .await
+        .map_err(|err| match err {
+            // Zoom's code 200 here: the account lets only its admins change PMIs.
+            zoom_api::Error::Api { code: 200, .. } => field_problem(
+                "pmi",
+                "Only an account administrator can change a Personal Meeting ID on this account."
+                    .into(),
+            ),
+            zoom_api::Error::InvalidField { message, .. } => field_problem("pmi", message),
+            other => other.into(),
+        })?;
+        self.personal_room_of(&a).await
+    }
+
+    /// Whether a personal link name may be had: Zoom's rules, then whether someone holds it.
+    pub async fn check_vanity_name(&self, typed: &str) -> Result<(), Error> {
+        let name = pmi_core::VanityName::new(typed)
+            .map_err(|e| field_problem("vanity_name", e.to_string()))?;
+        let a = self.current();
+        let session = a.session().await?;
+        // Zoom says a name exists when it is the user's own, too.
+        let own = cached_room(&a).is_some_and(|r| {
+            r.personal_link
+                .rsplit_once("/my/")
+                .is_some_and(|(_, n)| n.eq_ignore_ascii_case(name.as_str()))
+        });
+        if !own && session.zoom.vanity_name_exists(&name).await? {
+            return Err(taken(name.as_str()));
+        }
+        Ok(())
+    }
+
+    /// Changes the personal link name, then reads the personal room again.
+    pub async fn set_vanity_name(&self, typed: &str) -> Result<PersonalRoomView, Error> {
+        let name = pmi_core::VanityName::new(typed)
+            .map_err(|e| field_problem("vanity_name", e.to_string()))?;
+        let a = self.current();
+        let zoom = &a.session().await?.zoom;
+        zoom.update_me(&UserUpdate {
+            vanity_name: Some(name.clone()),
+            ..UserUpdate::default()
+        })
+        .await
+        .map_err(|err| match err {
+            zoom_api::Error::Api { code: 4100, .. } => taken(name.as_str()),
+            zoom_api::Error::InvalidField { message, .. } => field_problem("vanity_name", message),
+            other => other.into(),
+        })?;
+        self.personal_room_of(&a).await
+    }
+
     // ---- preferences ----------------------------------------------------------------------
 
     pub fn preferences(&self) -> Preferences {
@@ -1044,6 +1116,22 @@ impl Desk {
         };
         self.prefs.update(|p| *p = new).map_err(Error::file)
     }
+}
+
+/// One field to fix, as the form names it.
+fn field_problem(field: &str, message: String) -> Error {
+    Error::InvalidFields(vec![pmi_core::FieldProblem {
+        field: field.into(),
+        message,
+    }])
+}
+
+/// Zoom's code 4100, in words.
+fn taken(name: &str) -> Error {
+    field_problem(
+        "vanity_name",
+        format!("“{name}” is someone else's personal link already: choose another name."),
+    )
 }
 
 /// The last personal room seen by account `a`, marked offline.

@@ -53,6 +53,10 @@ macro_rules! app_commands {
             $crate::commands::sign_in,
             $crate::commands::cancel_sign_in,
             $crate::commands::sign_out,
+            $crate::commands::check_pmi,
+            $crate::commands::set_pmi,
+            $crate::commands::check_vanity_name,
+            $crate::commands::set_vanity_name,
         ]
     };
 }

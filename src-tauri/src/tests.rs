@@ -750,6 +750,87 @@ fn the_tray_schedule_item_asks_the_window_to_open_the_dialog() {
         .expect("open-schedule was emitted");
 }
 
+#[test]
+fn the_pmi_and_the_personal_link_name_are_chosen_and_every_place_shows_them() {
+    let t = start();
+    let before = t.ok("overview", json!({}))["room"].clone();
+    // As typed: the broken rule is named.
+    let err = t
+        .invoke("check_pmi", json!({"pmi": "123 456 7890"}))
+        .unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "pmi");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot start with 0 or 1"),
+        "{err}"
+    );
+    let err = t
+        .invoke("set_pmi", json!({"pmi": "800 555 1234"}))
+        .unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot start with 800"),
+        "{err}"
+    );
+    t.ok("check_pmi", json!({"pmi": "354 247 1135"}));
+
+    let room = t.ok("set_pmi", json!({"pmi": "354 247 1135"}));
+    assert_eq!(room["pmi_formatted"], "354 247 1135");
+    assert!(room["join_link"]
+        .as_str()
+        .unwrap()
+        .contains("/j/3542471135"));
+    assert!(room["invitation"]
+        .as_str()
+        .unwrap()
+        .contains("354 247 1135"));
+    assert_eq!(t.ok("overview", json!({}))["room"]["pmi"], 3_542_471_135u64);
+    // The tray's cache has it at once.
+    let handle = t.app.handle().clone();
+    block(perform(&handle, TrayAction::CopyInvitation)).unwrap();
+    assert!(handle
+        .state::<Clipboard>()
+        .read()
+        .unwrap()
+        .contains("354 247 1135"));
+
+    // The personal link name: a taken one refused at the field, a free one taken.
+    let err = t
+        .invoke("check_vanity_name", json!({"name": "pmidesk.taken"}))
+        .unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "vanity_name");
+    assert!(
+        err["message"].as_str().unwrap().contains("someone else's"),
+        "{err}"
+    );
+    let err = t
+        .invoke("set_vanity_name", json!({"name": "pmidesk.taken"}))
+        .unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "vanity_name");
+    let err = t
+        .invoke("check_vanity_name", json!({"name": "1abc"}))
+        .unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "vanity_name");
+    t.ok("check_vanity_name", json!({"name": "local.user"}));
+    t.ok("check_vanity_name", json!({"name": "jane.doe"}));
+    let room = t.ok("set_vanity_name", json!({"name": "jane.doe"}));
+    assert!(room["personal_link"]
+        .as_str()
+        .unwrap()
+        .ends_with("/my/jane.doe"));
+    block(perform(&handle, TrayAction::CopyPersonalLink)).unwrap();
+    assert!(handle
+        .state::<Clipboard>()
+        .read()
+        .unwrap()
+        .ends_with("/my/jane.doe"));
+    assert_ne!(room["personal_link"], before["personal_link"]);
+}
+
 /// Date and time (UTC) `minutes` from now, as the Schedule dialog takes them.
 fn in_minutes(minutes: i64) -> (String, String) {
     let at = chrono::Utc::now() + chrono::Duration::minutes(minutes);

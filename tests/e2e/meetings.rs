@@ -477,3 +477,49 @@ async fn starting_the_room_near_a_pmi_meeting_asks_first() -> anyhow::Result<()>
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn choosing_the_pmi_and_the_personal_link_shows_them_everywhere() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    app.click("#open-pmi").await?;
+    app.find("[data-testid=pmi-window]").await?;
+    // As typed, the broken rule is named.
+    app.type_into("#new-pmi", "123 456 7890").await?;
+    let said = app.wait_for_text("#err-pmi", |t| !t.is_empty()).await?;
+    assert!(said.contains("cannot start with 0 or 1"), "{said}");
+    app.type_into("#new-pmi", "354 247 1135").await?;
+    app.click("#change-pmi").await?;
+    app.wait_for_text("[data-testid=pmi-window-pmi]", |t| t == "354 247 1135")
+        .await?;
+    // A taken name is refused at the field; a free one is taken.
+    app.type_into("#new-vanity", "pmidesk.taken").await?;
+    let said = app
+        .wait_for_text("#err-vanity_name", |t| !t.is_empty())
+        .await?;
+    assert!(said.contains("someone else's"), "{said}");
+    app.type_into("#new-vanity", "jane.doe").await?;
+    app.wait_for_text("#vanity-status", |t| t.contains("available"))
+        .await?;
+    app.click("#change-vanity").await?;
+    app.wait_for_text("[data-testid=pmi-window-personal-link]", |t| {
+        t.ends_with("/my/jane.doe")
+    })
+    .await?;
+    assert!(app
+        .text_of("[data-testid=pmi-window-invitation]")
+        .await
+        .is_ok());
+    app.screenshot("pmi-window").await?;
+    app.click("#pmi-close").await?;
+    // The tab shows them at once.
+    app.wait_for_text("[data-testid=pmi]", |t| t == "354 247 1135")
+        .await?;
+    app.wait_for_text("[data-testid=personal-link]", |t| {
+        t.ends_with("/my/jane.doe")
+    })
+    .await?;
+    app.quit().await?;
+    Ok(())
+}

@@ -163,11 +163,20 @@ impl App {
             serde_json::json!({ "application": binary }),
         );
         caps.insert("browserName".into(), "wry".into());
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("cannot open a WebDriver session on the app")?;
+        // A session waits for the app's window; an app that never shows one (say, it handed over
+        // to an instance still alive on the same data) must fail the test, not hang it.
+        let mut builder = ClientBuilder::native();
+        builder.capabilities(caps);
+        let address = format!("http://127.0.0.1:{port}");
+        let connecting = builder.connect(&address);
+        let client = match tokio::time::timeout(Duration::from_secs(60), connecting).await {
+            Ok(connected) => connected.context("cannot open a WebDriver session on the app")?,
+            Err(_) => {
+                let group = format!("-{}", driver.id());
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                bail!("the app showed no window within 60 s");
+            }
+        };
         Ok(Self {
             client,
             driver,
@@ -346,6 +355,18 @@ impl Drop for App {
         let group = format!("-{}", self.driver.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
+        // Until the whole group is gone, the app may still hold its single-instance name, and a
+        // launch on the same data right after would hand over to it instead of opening.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline
+            && Command::new("kill")
+                .args(["-0", "--", &group])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 

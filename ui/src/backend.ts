@@ -65,6 +65,12 @@ export const backend = {
   copyJoinLink: () => invoke<string>("copy_join_link"),
   copyInvitation: (meeting: number | null) => invoke<string>("copy_invitation", { meeting }),
   emailInvitation: () => invoke<void>("email_invitation"),
+  /** Zoom's PMI rules on what is typed; rejects with the broken rule named (field `pmi`). */
+  checkPmi: (pmi: string) => invoke<void>("check_pmi", { pmi }),
+  setPmi: (pmi: string) => invoke<PersonalRoomView>("set_pmi", { pmi }),
+  /** The name's rules, then whether someone else holds it (field `vanity_name`). */
+  checkVanityName: (name: string) => invoke<void>("check_vanity_name", { name }),
+  setVanityName: (name: string) => invoke<PersonalRoomView>("set_vanity_name", { name }),
   setRoomOptions: (waitingRoom: boolean | null, passcode: boolean | null) =>
     invoke<PersonalRoomView>("set_room_options", { waitingRoom, passcode }),
   preferences: () => invoke<Preferences>("preferences"),

@@ -16,8 +16,14 @@ export class PmiWindow {
     private readonly changed: () => Promise<void>,
   ) {}
 
+  /** The PMI and personal link fields: built once per opening, so what is typed survives the
+   * window being drawn again. */
+  private choose: HTMLElement | null = null;
+  private checkTimer = 0;
+
   open(room: PersonalRoomView): void {
     this.room = room;
+    this.choose = this.chooseSection(room);
     this.showPasscode = false;
     this.error = "";
     this.opener = document.activeElement as HTMLElement | null;
@@ -144,6 +150,7 @@ export class PmiWindow {
         ),
       ),
       this.error ? h("p", { class: "banner", role: "alert" }, this.error) : null,
+      this.choose,
       h(
         "details",
         { class: "invitation" },
@@ -190,5 +197,81 @@ export class PmiWindow {
         h("button", { type: "button", id: "pmi-close", onclick: () => this.dialog?.close() }, "Close"),
       ),
     ));
+  }
+
+  /** The personal link's name, from the link (`…/my/<name>`), or "" without one. */
+  private static vanityName(room: PersonalRoomView): string {
+    const at = room.personal_link.lastIndexOf("/my/");
+    return at >= 0 ? room.personal_link.slice(at + 4) : "";
+  }
+
+  /** Change the PMI and the personal link name, as Zoom's profile does: checked as typed (the
+   * broken rule named, a taken name refused), then written, and every place shows the new ones. */
+  private chooseSection(room: PersonalRoomView): HTMLElement {
+    const pmi = h("input", { id: "new-pmi", type: "text", inputmode: "numeric", value: room.pmi_formatted, "aria-describedby": "err-pmi", autocomplete: "off" });
+    const name = h("input", { id: "new-vanity", type: "text", value: PmiWindow.vanityName(room), "aria-describedby": "err-vanity_name vanity-status", autocomplete: "off", spellcheck: "false" });
+    const pmiError = h("p", { class: "field-error", id: "err-pmi", role: "alert" });
+    const nameError = h("p", { class: "field-error", id: "err-vanity_name", role: "alert" });
+    const nameStatus = h("p", { class: "hint", id: "vanity-status", role: "status" });
+    const say = (field: "pmi" | "vanity_name", err: unknown) => {
+      const body = asErrorBody(err);
+      const problem = body.fields.find((f) => f.field === field);
+      (field === "pmi" ? pmiError : nameError).textContent = problem?.message ?? body.message;
+      if (field === "vanity_name") nameStatus.textContent = "";
+    };
+    const check = (field: "pmi" | "vanity_name") => {
+      window.clearTimeout(this.checkTimer);
+      (field === "pmi" ? pmiError : nameError).textContent = "";
+      nameStatus.textContent = "";
+      this.checkTimer = window.setTimeout(async () => {
+        try {
+          if (field === "pmi") {
+            await this.api.checkPmi(pmi.value);
+          } else {
+            await this.api.checkVanityName(name.value);
+            nameStatus.textContent = `${name.value} is available.`;
+          }
+        } catch (err) {
+          say(field, err);
+        }
+      }, 300);
+    };
+    pmi.addEventListener("input", () => check("pmi"));
+    name.addEventListener("input", () => check("vanity_name"));
+    const change = async (field: "pmi" | "vanity_name") => {
+      window.clearTimeout(this.checkTimer);
+      try {
+        this.room = field === "pmi" ? await this.api.setPmi(pmi.value) : await this.api.setVanityName(name.value);
+        pmi.value = this.room.pmi_formatted;
+        name.value = PmiWindow.vanityName(this.room);
+        pmiError.textContent = "";
+        nameError.textContent = "";
+        nameStatus.textContent = field === "pmi" ? `Your Personal Meeting ID is now ${this.room.pmi_formatted}.` : `Your personal link is now ${this.room.personal_link}.`;
+        this.render();
+        await this.changed();
+      } catch (err) {
+        say(field, err);
+      }
+    };
+    return h(
+      "section",
+      { class: "choose", "aria-labelledby": "choose-heading" },
+      h("h3", { id: "choose-heading" }, "Your Personal Meeting ID and personal link"),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "new-pmi" }, "Personal Meeting ID"),
+        h("div", { class: "row" }, pmi, h("button", { type: "button", id: "change-pmi", onclick: () => void change("pmi") }, "Change")),
+        pmiError,
+      ),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "new-vanity" }, "Personal link name"),
+        h("div", { class: "row" }, h("span", { class: "hint" }, "…/my/"), name, h("button", { type: "button", id: "change-vanity", onclick: () => void change("vanity_name") }, "Change")),
+        nameError,
+        nameStatus,
+      ),
+    );
   }
 }

@@ -69,6 +69,12 @@ pub async fn patch_user(
     }
     if let Some(name) = f.string("vanity_name", 40) {
         match VanityName::new(&name) {
+            Ok(name) if taken_by_another(&state, name.as_str()) => {
+                return Err(ApiError::bad_request(
+                    4100,
+                    format!("The personal link name {} is already taken.", name.as_str()),
+                ));
+            }
             Ok(name) => user.vanity_name = Some(name.as_str().to_owned()),
             Err(err) => f.fail("vanity_name", err.to_string()),
         }
@@ -117,10 +123,20 @@ pub async fn vanity_name(
         .vanity_name
         .ok_or_else(|| ApiError::field("vanity_name", "Required."))?;
     let user = state.store.user()?;
-    let existed = user
-        .vanity_name
-        .is_some_and(|own| own.eq_ignore_ascii_case(&name));
+    let existed = taken_by_another(&state, &name)
+        || user
+            .vanity_name
+            .is_some_and(|own| own.eq_ignore_ascii_case(&name));
     Ok(Json(json!({ "existed": existed })))
+}
+
+/// A personal link name another user holds.
+fn taken_by_another(state: &AppState, name: &str) -> bool {
+    state
+        .config
+        .taken_vanity_names
+        .iter()
+        .any(|taken| taken.eq_ignore_ascii_case(name))
 }
 
 pub async fn get_settings(

@@ -39,6 +39,8 @@ pub const DEFAULT_CLIENT_SECRET: &str = "pmi-desk-local-secret";
 pub const DEFAULT_ACCOUNT_ID: &str = "local-account";
 pub const DEFAULT_DAILY_MEETING_LIMIT: u32 = 100;
 pub const DEFAULT_TOKEN_TTL_SECS: i64 = 3599;
+/// A personal link name the service treats as another user's.
+pub const DEFAULT_TAKEN_VANITY_NAME: &str = "pmidesk.taken";
 
 /// How to run the sandbox.
 #[derive(Clone)]
@@ -61,6 +63,9 @@ pub struct Config {
     /// Serves `/oauth/authorize` and the authorization code grant. `None` (the default, and the
     /// app's embedded account) serves neither, so no other process can get a user token.
     pub authorize: Option<Consent>,
+    /// Personal link names other users hold: `GET /users/vanity_name` says they exist, and a
+    /// user cannot take them (Zoom's code 4100).
+    pub taken_vanity_names: Vec<String>,
     /// The new user's name, email and time zone, used on first start only.
     pub display_name: String,
     pub email: String,
@@ -107,6 +112,7 @@ impl Config {
             allow_remote: false,
             public_client_id: None,
             authorize: None,
+            taken_vanity_names: vec![DEFAULT_TAKEN_VANITY_NAME.into()],
             display_name: "Local User".into(),
             email: "you@pmidesk.example.com".into(),
             timezone: "UTC".into(),
