@@ -511,7 +511,7 @@ async fn choosing_the_pmi_and_the_personal_link_shows_them_everywhere() -> anyho
         .text_of("[data-testid=pmi-window-invitation]")
         .await
         .is_ok());
-    app.screenshot("pmi-window").await?;
+    app.screenshot("pmi-window-changed").await?;
     app.click("#pmi-close").await?;
     // The tab shows them at once.
     app.wait_for_text("[data-testid=pmi]", |t| t == "354 247 1135")
