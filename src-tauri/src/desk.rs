@@ -673,7 +673,9 @@ impl Desk {
         let meeting = if own_id {
             // An instant meeting follows the account's PMI choice; one scheduled for now, off the
             // PMI, gets an ID of its own whatever that choice is.
-            let mut now = NewMeeting::scheduled(topic, Utc::now(), 60);
+            // Whole seconds, as Zoom keeps them, so an unanswered create can be found again.
+            let start = chrono::SubsecRound::trunc_subsecs(Utc::now(), 0);
+            let mut now = NewMeeting::scheduled(topic, start, 60);
             now.use_pmi = false;
             zoom.create_meeting(&now).await?
         } else {
@@ -801,7 +803,8 @@ impl Desk {
             meeting_id: None,
             topic: "Your personal room".into(),
             start: now,
-            duration_minutes: 0,
+            // A minute, so a meeting under way counts as an overlap.
+            duration_minutes: 1,
             on_pmi: true,
         };
         Ok(check_pmi_occurrences(&[session], &others, gap)
@@ -875,10 +878,12 @@ impl Desk {
         request: &ScheduleRequest,
     ) -> Result<MeetingView, Error> {
         let a = self.current();
-        let v = self.validate(&a, request).await?;
         let id = MeetingId::new(id)?;
         let zoom = &a.session().await?.zoom;
-        let current = zoom.meeting(id).await?;
+        let (settings, current) = tokio::try_join!(zoom.settings(), zoom.meeting(id))?;
+        let v = request
+            .validate_edit(&settings.passcode_rules, Utc::now(), &current)
+            .map_err(Error::InvalidFields)?;
         let changes = v.changes_from(&current);
         if changes.is_empty() {
             return Ok(MeetingView::from(&current));

@@ -30,15 +30,16 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
     pub fn open(path: PathBuf) -> Self {
         let value = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
-                let aside = path.with_extension("json.corrupt");
-                tracing::warn!(path = %path.display(), aside = %aside.display(), %err,
-                    "cannot read a file; keeping it aside and starting afresh");
-                if let Err(err) = std::fs::rename(&path, &aside) {
-                    tracing::warn!(%err, "cannot keep the unreadable file aside");
-                }
+                keep_aside(&path, &err.to_string());
                 T::default()
             }),
-            Err(_) => T::default(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => T::default(),
+            // There but unreadable (permissions, a disk error): kept aside too, so the next
+            // save does not write over it.
+            Err(err) => {
+                keep_aside(&path, &err.to_string());
+                T::default()
+            }
         };
         Self {
             path: Some(path),
@@ -93,6 +94,25 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
     }
 }
 
+/// Moves a file that cannot be read to `<name>.corrupt-<unix time>` (never over an earlier one),
+/// and says so in the log.
+fn keep_aside(path: &Path, why: &str) {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let aside = path.with_file_name(format!("{name}.corrupt-{stamp}"));
+    tracing::warn!(path = %path.display(), aside = %aside.display(), why,
+        "cannot read a file; keeping it aside and starting afresh");
+    if let Err(err) = std::fs::rename(path, &aside) {
+        tracing::error!(%err, path = %path.display(), "cannot keep the unreadable file aside");
+    }
+}
+
 /// Creates `dir` (and its parents) readable by the user alone.
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
@@ -122,6 +142,9 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&tmp)?;
+    // A temporary file left by a crash keeps its old mode; make it private again.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
@@ -169,10 +192,17 @@ mod tests {
             PreferencesFile::open(path.clone()).get(),
             Preferences::default()
         );
-        assert_eq!(
-            std::fs::read(dir.path().join("prefs.json.corrupt")).unwrap(),
-            b"{ not json"
-        );
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("prefs.json.corrupt-")
+            })
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(std::fs::read(aside[0].path()).unwrap(), b"{ not json");
     }
 
     #[cfg(unix)]

@@ -307,7 +307,11 @@ fn two_quick_clicks_on_new_meeting_make_one_meeting() {
 #[test]
 fn the_data_folder_and_every_file_in_it_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    let t = start();
+    // A data folder an older version made readable by everyone is made private.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let options = options_for(&dir);
+    let t = launch(dir, options);
     let mut prefs = t.ok("preferences", json!({}));
     prefs["back_to_back_minutes"] = json!(20);
     t.ok("set_preferences", json!({"preferences": prefs}));

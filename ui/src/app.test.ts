@@ -439,3 +439,22 @@ describe("Starting near a PMI meeting", () => {
     expect(calls).toContain("start_personal_room");
   });
 });
+
+describe("Times on a meeting's own clock", () => {
+  it("turns a wall time in a zone into the moment, across daylight saving", async () => {
+    const { zonedToUtc } = await import("./format");
+    expect(zonedToUtc("2031-06-30", "23:59", "America/New_York")).toBe("2031-07-01T03:59:00Z");
+    expect(zonedToUtc("2031-01-10", "23:59", "America/New_York")).toBe("2031-01-11T04:59:00Z");
+    expect(zonedToUtc("2031-03-10", "23:59", "Asia/Tokyo")).toBe("2031-03-10T14:59:00Z");
+  });
+
+  it("keeps a duration that is not a multiple of five minutes", async () => {
+    const full = { ...overview().meetings[0]!, duration_minutes: 62 };
+    const { root } = await mount((cmd) => (cmd === "overview" ? overview() : cmd === "meeting" ? full : cmd === "check_schedule" ? [] : null));
+    (root.querySelector("[data-testid=meeting-edit]") as HTMLButtonElement).click();
+    await flush();
+    const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
+    expect((dialog.querySelector("#s-duration-hours") as HTMLSelectElement).value).toBe("1");
+    expect((dialog.querySelector("#s-duration") as HTMLSelectElement).value).toBe("2");
+  });
+});

@@ -232,12 +232,14 @@ export class App {
   /** When a session in the personal room now would run into a PMI meeting: asks whether to
    * start anyway or use a new ID ("start" | "new"), or null when cancelled. Nothing to ask:
    * "start". A check that cannot run does not stop the start. */
-  private async askBeforeStartingOnPmi(): Promise<"start" | "new" | null> {
-    const busy = await this.api.pmiBusyNow().catch(() => null);
-    if (!busy) return "start";
-    const at = new Date(busy.other_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  private async askBeforeStartingOnPmi(flagged: boolean): Promise<"start" | "new" | null> {
+    // `flagged`: the tray already found a PMI meeting near (from its cache); when the check
+    // cannot run now, ask all the same rather than start.
+    const busy = await this.api.pmiBusyNow().catch(() => (flagged ? undefined : null));
+    if (busy === null) return "start";
+    const at = busy ? new Date(busy.other_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
     const choice = await chooseDialog(
-      `“${busy.other_topic}” is at ${at} on your PMI`,
+      busy ? `“${busy.other_topic}” is at ${at} on your PMI` : "A meeting on your PMI is near",
       "Anyone with your Personal Meeting ID link can walk into this session too. Start in your personal room anyway, or start this one on a new meeting ID?",
       [
         { id: "new", label: "Use a new ID", primary: true },
@@ -247,10 +249,11 @@ export class App {
     return choice === "start" || choice === "new" ? choice : null;
   }
 
-  /** Start on the personal room, asking first when a PMI meeting is near. */
-  async startRoom(): Promise<void> {
+  /** Start on the personal room, asking first when a PMI meeting is near (`flagged`: the tray
+   * already saw one). */
+  async startRoom(flagged = false): Promise<void> {
     const r = this.overview?.room;
-    const choice = await this.askBeforeStartingOnPmi();
+    const choice = await this.askBeforeStartingOnPmi(flagged);
     if (choice === null) return;
     try {
       if (choice === "new") {
@@ -265,10 +268,10 @@ export class App {
     }
   }
 
-  async newMeeting(): Promise<void> {
+  async newMeeting(flagged = false): Promise<void> {
     let ownId = false;
-    if (this.overview?.instant_pmi.checked) {
-      const choice = await this.askBeforeStartingOnPmi();
+    if (flagged || this.overview?.instant_pmi.checked) {
+      const choice = await this.askBeforeStartingOnPmi(flagged);
       if (choice === null) return;
       ownId = choice === "new";
     }

@@ -56,6 +56,24 @@ export function dateAndTimeIn(date: Date, zone: string): { date: string; time: s
   return { date: `${part("year")}-${part("month")}-${part("day")}`, time: `${part("hour")}:${part("minute")}` };
 }
 
+/** The moment a clock in `zone` shows `date` (`yyyy-mm-dd`) at `time` (`HH:MM`), as
+ * `yyyy-mm-ddTHH:MM:SSZ`: the zone's offset is found from the zone itself (twice, for a
+ * daylight-saving change between the guess and the answer). */
+export function zonedToUtc(date: string, time: string, zone: string): string {
+  const [y, mo, d] = date.split("-").map(Number);
+  const [h, mi] = time.split(":").map(Number);
+  const wall = Date.UTC(y ?? 1970, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0);
+  let utc = wall;
+  for (let i = 0; i < 2; i += 1) {
+    const shown = dateAndTimeIn(new Date(utc), zone);
+    const [sy, smo, sd] = shown.date.split("-").map(Number);
+    const [sh, smi] = shown.time.split(":").map(Number);
+    const shownWall = Date.UTC(sy ?? 1970, (smo ?? 1) - 1, sd ?? 1, sh ?? 0, smi ?? 0);
+    utc += wall - shownWall;
+  }
+  return new Date(utc).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /** The next half hour from `now`, as Zoom's Schedule dialog proposes. */
 export function nextHalfHour(now: Date): Date {
   const next = new Date(now);

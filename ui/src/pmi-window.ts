@@ -223,16 +223,20 @@ export class PmiWindow {
       window.clearTimeout(this.checkTimer);
       (field === "pmi" ? pmiError : nameError).textContent = "";
       nameStatus.textContent = "";
+      const sent = field === "pmi" ? pmi.value : name.value;
       this.checkTimer = window.setTimeout(async () => {
         try {
           if (field === "pmi") {
             await this.api.checkPmi(pmi.value);
           } else {
-            await this.api.checkVanityName(name.value);
-            nameStatus.textContent = `${name.value} is available.`;
+            const checked = name.value;
+            await this.api.checkVanityName(checked);
+            // An answer for a name since changed says nothing about the one there now.
+            if (name.value === checked) nameStatus.textContent = `${checked} is available.`;
           }
         } catch (err) {
-          say(field, err);
+          const typed = field === "pmi" ? pmi.value : name.value;
+          if (typed === sent) say(field, err);
         }
       }, 300);
     };

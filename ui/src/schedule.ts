@@ -4,7 +4,7 @@
 import { asErrorBody, type Backend, type MeetingView, type Overview, type ScheduleRequest } from "./backend";
 import type { Recurrence } from "./bindings/Recurrence";
 import { h } from "./dom";
-import { dateAndTime, dateAndTimeIn, nextHalfHour, systemTimeZone, timeZones } from "./format";
+import { dateAndTime, dateAndTimeIn, nextHalfHour, systemTimeZone, timeZones, zonedToUtc } from "./format";
 
 const FIELDS = ["topic", "date", "time", "duration", "time_zone", "recurrence", "meeting_id", "passcode"] as const;
 type Field = (typeof FIELDS)[number];
@@ -82,10 +82,14 @@ export class ScheduleDialog {
       { id: "s-duration-hours", "aria-label": "Duration hours", onchange: recheck },
       ...options(Array.from({ length: 25 }, (_, i) => [String(i), `${i} hr`] as [string, string]), String(Math.floor(duration / 60))),
     );
+    // Every five minutes, and the meeting's own minutes when they are not (62 stays 62).
+    const minuteValues = Array.from({ length: 12 }, (_, i) => i * 5);
+    if (!minuteValues.includes(duration % 60)) minuteValues.push(duration % 60);
+    minuteValues.sort((a, b) => a - b);
     const minutes = h(
       "select",
       { id: "s-duration", "aria-label": "Duration minutes", onchange: recheck },
-      ...options(Array.from({ length: 12 }, (_, i) => [String(i * 5), `${i * 5} min`] as [string, string]), String(duration % 60)),
+      ...options(minuteValues.map((m) => [String(m), `${m} min`] as [string, string]), String(duration % 60)),
     );
     const recurring = h("input", { type: "checkbox", id: "s-recurring", checked: repeats !== null, onchange: () => this.toggleRecurrence() });
     const recurrence = h(
@@ -310,11 +314,12 @@ export class ScheduleDialog {
   }
 
   /** The "End by" date as Zoom takes it: the exact end it had, unless another date was chosen
-   * (then the end of that day, UTC). */
+   * (then the end of that day on the meeting's own clock). */
   private endBy(): string {
     const input = this.el<HTMLInputElement>("s-end-date");
     if (input.value === input.dataset.shown && input.dataset.exact) return input.dataset.exact;
-    return input.value ? `${input.value}T23:59:00Z` : "";
+    const zone = this.el<HTMLSelectElement>("s-time_zone").value;
+    return input.value ? zonedToUtc(input.value, "23:59", zone) : "";
   }
 
   private scheduleCheck(): void {

@@ -30,9 +30,15 @@ pub fn occurrences(
         RecurrenceEnd::By(by) => (MAX_OCCURRENCES, until.min(by)),
     };
     let interval = i64::from(recurrence.interval.max(1));
+    // A start the clocks skip (spring forward) happens an hour later, as calendars do.
     let at = |day: NaiveDate| {
-        zone.from_local_datetime(&day.and_time(time))
+        let wall = day.and_time(time);
+        zone.from_local_datetime(&wall)
             .earliest()
+            .or_else(|| {
+                zone.from_local_datetime(&(wall + Duration::hours(1)))
+                    .earliest()
+            })
             .map(|t| t.with_timezone(&Utc))
     };
     let mut starts = Vec::new();

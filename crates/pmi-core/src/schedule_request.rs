@@ -62,6 +62,28 @@ impl ScheduleRequest {
         rules: &PasscodeRules,
         now: DateTime<Utc>,
     ) -> Result<ValidSchedule, Vec<FieldProblem>> {
+        self.validate_against(rules, now, None)
+    }
+
+    /// The checks for an edit of `current`: a rule about a value the user did not change is not
+    /// applied to it, so a meeting under way, a passcode from before the account's rules
+    /// tightened, or a recurring PMI meeting made elsewhere can still be renamed.
+    pub fn validate_edit(
+        &self,
+        rules: &PasscodeRules,
+        now: DateTime<Utc>,
+        current: &Meeting,
+    ) -> Result<ValidSchedule, Vec<FieldProblem>> {
+        self.validate_against(rules, now, Some(current))
+    }
+
+    fn validate_against(
+        &self,
+        rules: &PasscodeRules,
+        now: DateTime<Utc>,
+        current: Option<&Meeting>,
+    ) -> Result<ValidSchedule, Vec<FieldProblem>> {
+        let recurrence_kept = current.is_some_and(|c| c.recurrence == self.recurrence);
         let mut problems = Vec::new();
         let mut fail = |field: &str, message: String| {
             problems.push(FieldProblem {
@@ -114,13 +136,14 @@ impl ScheduleRequest {
             }
             _ => None,
         };
-        if let Some(start) = start {
+        let start_kept = current.is_some_and(|c| c.start.is_some() && c.start == start);
+        if let (Some(start), false) = (start, start_kept) {
             // A minute of grace, so "now" in the dialog is still accepted when saved.
             if start + chrono::Duration::minutes(1) < now {
                 fail("time", "Choose a time in the future.".into());
             }
         }
-        if let Some(r) = &self.recurrence {
+        if let (Some(r), false) = (&self.recurrence, recurrence_kept) {
             if r.interval == 0 || r.interval > max_interval(r.every) {
                 fail(
                     "recurrence",
@@ -152,7 +175,8 @@ impl ScheduleRequest {
                 _ => {}
             }
         }
-        if self.use_pmi && self.recurrence.is_some() {
+        let pmi_kept = current.is_some_and(|c| c.on_pmi == self.use_pmi) && recurrence_kept;
+        if self.use_pmi && self.recurrence.is_some() && !pmi_kept {
             fail(
                 "meeting_id",
                 "A recurring meeting with a fixed time gets its own ID: choose Generate Automatically.".into(),
@@ -163,7 +187,8 @@ impl ScheduleRequest {
         } else {
             self.passcode.as_deref().map(str::trim).map(str::to_owned)
         };
-        if let Some(p) = &passcode {
+        let passcode_kept = current.is_some_and(|c| !c.on_pmi && c.passcode == passcode);
+        if let (Some(p), false) = (&passcode, passcode_kept) {
             if let Err(why) = rules.check(p) {
                 fail("passcode", why);
             }
@@ -244,12 +269,18 @@ impl ValidSchedule {
         } else {
             changed(self.passcode.clone(), &current.passcode)
         };
+        let start = changed(Some(self.start), &current.start).flatten();
+        // A meeting without a zone of its own was shown in the user's: not a change by itself.
+        let time_zone = match &current.time_zone {
+            Some(_) => changed(Some(self.time_zone.clone()), &current.time_zone).flatten(),
+            None => start.map(|_| self.time_zone.clone()),
+        };
         ScheduleChanges {
             topic: changed(self.topic.clone(), &current.topic),
-            start: changed(Some(self.start), &current.start).flatten(),
+            start,
             duration_minutes: changed(Some(self.duration_minutes), &current.duration_minutes)
                 .flatten(),
-            time_zone: changed(Some(self.time_zone.clone()), &current.time_zone).flatten(),
+            time_zone,
             recurrence: changed(self.recurrence.clone(), &current.recurrence),
             use_pmi: changed(self.use_pmi, &current.on_pmi),
             passcode,
@@ -510,5 +541,49 @@ mod tests {
             base.changes_from(&was_on_pmi).passcode,
             Some(Some("abc123".into()))
         );
+    }
+
+    #[test]
+    fn an_edit_is_not_refused_for_what_it_leaves_as_it_was() {
+        let current = current_meeting();
+        // The meeting is under way (its start has passed) and its passcode predates stricter
+        // rules: renaming it is still fine; moving it into the past is not.
+        let strict = PasscodeRules {
+            min_length: 8,
+            ..PasscodeRules::default()
+        };
+        let later = current.start.unwrap() + chrono::Duration::minutes(10);
+        let local = current
+            .start
+            .unwrap()
+            .with_timezone(&"Europe/Berlin".parse::<Tz>().unwrap());
+        let request = ScheduleRequest {
+            topic: "Renamed".into(),
+            date: local.format("%Y-%m-%d").to_string(),
+            time: local.format("%H:%M").to_string(),
+            duration_minutes: 30,
+            time_zone: "Europe/Berlin".into(),
+            recurrence: current.recurrence.clone(),
+            use_pmi: false,
+            passcode: current.passcode.clone(),
+            waiting_room: current.waiting_room,
+            host_video: current.host_video,
+            participant_video: current.participant_video,
+        };
+        let edited = request.validate_edit(&strict, later, &current).unwrap();
+        assert_eq!(
+            edited.changes_from(&current).topic.as_deref(),
+            Some("Renamed")
+        );
+        assert!(
+            request.validate(&strict, later).is_err(),
+            "a new meeting is held to every rule"
+        );
+        let mut new_passcode = request.clone();
+        new_passcode.passcode = Some("short1".into());
+        let problems = new_passcode
+            .validate_edit(&strict, later, &current)
+            .unwrap_err();
+        assert_eq!(problems[0].field, "passcode");
     }
 }

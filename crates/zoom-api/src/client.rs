@@ -327,6 +327,8 @@ enum Transient {
     NotSent(String),
     /// The service answered that it did nothing (429, 503); come back after the delay, if given.
     Declined(String, Option<Duration>),
+    /// 503: most likely nothing was done, but that is not proof; come back after the delay.
+    Unavailable(String, Option<Duration>),
     /// The request may or may not have been done: timeout, dropped connection, cut answer, 5xx.
     Unknown(String),
     /// The access token was refused (401 / code 124); holds the token generation used.
@@ -673,7 +675,7 @@ impl ZoomClient {
             StatusCode::SERVICE_UNAVAILABLE => {
                 let wait =
                     retry_at(&headers, Utc::now()).and_then(|t| (t - Utc::now()).to_std().ok());
-                Ok(Err(Transient::Declined(error.message, wait)))
+                Ok(Err(Transient::Unavailable(error.message, wait)))
             }
             s if s.is_server_error() => Ok(Err(Transient::Unknown(format!(
                 "HTTP {}: {}",
@@ -738,7 +740,12 @@ impl ZoomClient {
                     return Err(Error::Unconfirmed(why));
                 }
                 Err(Transient::NotSent(why)) => (why, None),
-                Err(Transient::Declined(why, wait)) => (why, wait),
+                Err(Transient::Unavailable(why, _)) if repeat == Repeat::Create => {
+                    return Err(Error::Unconfirmed(why));
+                }
+                Err(Transient::Declined(why, wait) | Transient::Unavailable(why, wait)) => {
+                    (why, wait)
+                }
                 Err(Transient::Unknown(why)) => (why, None),
             };
             failures += 1;
@@ -926,12 +933,14 @@ impl ZoomClient {
     /// service hands back a page token it gave before.
     pub async fn list_all_meetings(&self, kind: ListKind) -> Result<Vec<Meeting>> {
         const MAX_PAGES: usize = 100;
-        let mut all = Vec::new();
+        let mut all: Vec<Meeting> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
         let mut seen = std::collections::HashSet::new();
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let page = self.list_meetings(kind, 300, token.as_deref()).await?;
-            all.extend(page.meetings);
+            // A meeting seen on an earlier page is not listed twice.
+            all.extend(page.meetings.into_iter().filter(|m| ids.insert(m.id)));
             match page.next_page_token {
                 Some(next) if seen.insert(next.clone()) => token = Some(next),
                 Some(_) => {
@@ -1066,3 +1075,26 @@ pmi_core::debug_hiding!(NewMeeting, hide [passcode], show [topic, kind, start, d
 pmi_core::debug_hiding!(MeetingUpdate, hide [passcode], show [topic, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence, kind]);
 
 pmi_core::debug_hiding!(SettingsUpdate, hide [pmi_passcode], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, pmi_passcode_requirement, embed_passcode_in_join_link, host_video, participants_video, join_before_host, waiting_room]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_of_the_topic_sends_the_topic_alone() {
+        let changes = pmi_core::ScheduleChanges {
+            topic: Some("Renamed".into()),
+            ..pmi_core::ScheduleChanges::default()
+        };
+        let body = serde_json::to_value(MeetingUpdate::from(&changes).body()).unwrap();
+        assert_eq!(body, serde_json::json!({"topic": "Renamed"}));
+        // Recurrence off: the type changes to a one-off; the passcode off: an empty one.
+        let off = pmi_core::ScheduleChanges {
+            recurrence: Some(None),
+            passcode: Some(None),
+            ..pmi_core::ScheduleChanges::default()
+        };
+        let body = serde_json::to_value(MeetingUpdate::from(&off).body()).unwrap();
+        assert_eq!(body, serde_json::json!({"type": 2, "password": ""}));
+    }
+}

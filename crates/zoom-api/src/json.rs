@@ -246,17 +246,25 @@ impl TryFrom<RecurrenceJson> for Recurrence {
             // Zoom's default when neither is given.
             (None, None) => RecurrenceEnd::After(1),
         };
-        Ok(Recurrence {
-            every,
-            interval: r.repeat_interval.unwrap_or(1).max(1),
-            weekly_days: r
+        // Only what the type uses, days in order: read back, it equals what was written, so an
+        // edit that leaves it alone does not rewrite it.
+        let mut weekly_days: Vec<u8> = match every {
+            RecurrenceUnit::Week => r
                 .weekly_days
                 .as_deref()
                 .unwrap_or_default()
                 .split(',')
                 .filter_map(|d| d.trim().parse().ok())
                 .collect(),
-            monthly_day: r.monthly_day,
+            _ => Vec::new(),
+        };
+        weekly_days.sort_unstable();
+        weekly_days.dedup();
+        Ok(Recurrence {
+            every,
+            interval: r.repeat_interval.unwrap_or(1).max(1),
+            weekly_days,
+            monthly_day: r.monthly_day.filter(|_| every == RecurrenceUnit::Month),
             end,
         })
     }
@@ -617,6 +625,29 @@ pmi_core::debug_hiding!(CreateMeetingBody, hide [password], show [topic, kind, s
 pmi_core::debug_hiding!(UpdateMeetingBody, hide [password], show [topic, kind, start_time, duration, timezone, agenda, recurrence, settings]);
 
 pmi_core::debug_hiding!(ScheduleMeetingBody, hide [pmi_password], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, require_password_for_pmi_meetings, embed_password_in_join_link, host_video, participants_video, join_before_host]);
+
+#[cfg(test)]
+mod recurrence_tests {
+    use super::*;
+
+    #[test]
+    fn a_recurrence_reads_back_in_one_form_whatever_order_zoom_sends() {
+        let read = |json: serde_json::Value| {
+            Recurrence::try_from(serde_json::from_value::<RecurrenceJson>(json).unwrap()).unwrap()
+        };
+        let weekly = read(serde_json::json!({"type": 2, "repeat_interval": 1,
+            "weekly_days": "5,2,5", "monthly_day": 3, "end_times": 4}));
+        assert_eq!(weekly.weekly_days, [2, 5]);
+        assert_eq!(weekly.monthly_day, None);
+        let monthly = read(
+            serde_json::json!({"type": 3, "weekly_days": "1", "monthly_day": 12,
+            "end_date_time": "2031-06-30T23:59:00Z"}),
+        );
+        assert!(monthly.weekly_days.is_empty());
+        assert_eq!(monthly.monthly_day, Some(12));
+        assert_eq!(monthly.interval, 1);
+    }
+}
 
 #[cfg(test)]
 mod debug_tests {

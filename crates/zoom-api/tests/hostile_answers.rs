@@ -117,8 +117,8 @@ async fn a_repeated_page_token_ends_the_list_and_an_unreadable_meeting_is_skippe
     .expect("the list ends")
     .unwrap();
     let topics: Vec<&str> = listed.iter().map(|m| m.topic.as_str()).collect();
-    // The second page is the first one again: read twice, then stopped.
-    assert_eq!(topics, ["Good", "Also good", "Good", "Also good"]);
+    // The second page is the first one again: read, not listed twice, then stopped.
+    assert_eq!(topics, ["Good", "Also good"]);
     assert_eq!(server.pages.load(Ordering::SeqCst), 2);
 }
 

@@ -325,16 +325,19 @@ async fn only_for_this_origin(
     };
     let port = state.base_url.rsplit(':').next().unwrap_or_default();
     let host_ok = state.config.allow_remote
-        || host.is_some_and(|host| {
+        || host.as_deref().is_some_and(|host| {
             ["127.0.0.1", "localhost", "[::1]"]
                 .iter()
                 .any(|name| host.eq_ignore_ascii_case(&format!("{name}:{port}")))
         });
+    // A form POST must come from a page of this service, whatever name it was reached by.
     let origin_ok = origin.is_none_or(|origin| {
-        ["127.0.0.1", "localhost", "[::1]"]
-            .iter()
-            .any(|name| origin.eq_ignore_ascii_case(&format!("http://{name}:{port}")))
-            || state.config.allow_remote
+        host.as_deref()
+            .is_some_and(|host| origin.eq_ignore_ascii_case(&format!("http://{host}")))
+            && (state.config.allow_remote
+                || ["127.0.0.1", "localhost", "[::1]"]
+                    .iter()
+                    .any(|name| origin.eq_ignore_ascii_case(&format!("http://{name}:{port}"))))
     });
     if host_ok && origin_ok {
         next.run(request).await

@@ -373,7 +373,8 @@ impl Store {
             ListKind::Scheduled => "type IN (2, 3, 8)",
             ListKind::Live => "type IN (1, 2, 3, 8) AND status='started'",
             ListKind::Upcoming => {
-                "type IN (2, 3, 8) AND (start_time IS NULL OR \
+                // A recurring meeting (8) stays upcoming after its first occurrence, as on Zoom.
+                "type IN (2, 3, 8) AND (start_time IS NULL OR type = 8 OR \
                  datetime(start_time, '+' || COALESCE(duration, 0) || ' minutes') >= datetime(?1))"
             }
             ListKind::Previous => {
