@@ -775,20 +775,12 @@ impl Desk {
         }
         let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
         let now = Utc::now();
-        overview.meetings.iter().filter(|m| m.on_pmi).any(|m| {
-            let start = m
-                .start
-                .as_deref()
-                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                .map(|s| s.with_timezone(&Utc));
-            match (start, m.duration_minutes) {
-                (Some(start), Some(minutes)) => {
-                    let end = start + Duration::minutes(i64::from(minutes));
-                    start - gap <= now && now <= end + gap
-                }
-                _ => false,
-            }
-        })
+        overview
+            .meetings
+            .iter()
+            .filter(|m| m.on_pmi)
+            .filter_map(MeetingView::span)
+            .any(|(start, end)| start - gap <= now && now <= end + gap)
     }
 
     /// Before a session starts in the personal room now (Start, or New Meeting on the PMI): the
@@ -1270,17 +1262,8 @@ pub fn next_today(meetings: &[MeetingView]) -> Option<&MeetingView> {
     let now = Utc::now();
     let today = Local::now().date_naive();
     meetings.iter().find(|m| {
-        let start = m
-            .start
-            .as_deref()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|s| s.with_timezone(&Utc));
-        match (start, m.duration_minutes) {
-            (Some(start), Some(minutes)) => {
-                start.with_timezone(&Local).date_naive() == today
-                    && start + Duration::minutes(i64::from(minutes)) > now
-            }
-            _ => false,
-        }
+        m.span().is_some_and(|(start, end)| {
+            start.with_timezone(&Local).date_naive() == today && end > now
+        })
     })
 }

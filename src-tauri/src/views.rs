@@ -60,6 +60,19 @@ pub struct MeetingView {
     pub recurrence: Option<pmi_core::Recurrence>,
 }
 
+impl MeetingView {
+    /// When it starts and ends, for a meeting with a fixed time.
+    pub fn span(&self) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+        let start = chrono::DateTime::parse_from_rfc3339(self.start.as_deref()?)
+            .ok()?
+            .with_timezone(&chrono::Utc);
+        Some((
+            start,
+            start + chrono::Duration::minutes(i64::from(self.duration_minutes?)),
+        ))
+    }
+}
+
 impl From<&Meeting> for MeetingView {
     fn from(m: &Meeting) -> Self {
         MeetingView {
