@@ -756,11 +756,16 @@ impl Desk {
         let until = valid.start + Duration::days(RECURRENCE_HORIZON_DAYS);
         let candidates = occurrence_slots(&candidate, valid.recurrence.as_ref(), zone, until);
         let others = pmi_occurrences(&a, until).await?;
-        let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
+        let gap = self.back_to_back_gap();
         Ok(check_pmi_occurrences(&candidates, &others, gap)
             .iter()
             .map(ScheduleWarningView::from)
             .collect())
+    }
+
+    /// How close two PMI meetings may be before they count as back-to-back (Settings).
+    fn back_to_back_gap(&self) -> Duration {
+        Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes))
     }
 
     /// Whether a session in the personal room now would run into a PMI meeting, judged from the
@@ -773,7 +778,7 @@ impl Desk {
         if new_meeting && !overview.instant_pmi.checked {
             return false;
         }
-        let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
+        let gap = self.back_to_back_gap();
         let now = Utc::now();
         overview
             .meetings
@@ -788,7 +793,7 @@ impl Desk {
     /// because anyone with its link walks into this session too.
     pub async fn pmi_busy_now(&self) -> Result<Option<ScheduleWarningView>, Error> {
         let a = self.current();
-        let gap = Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes));
+        let gap = self.back_to_back_gap();
         let now = Utc::now();
         let others = pmi_occurrences(&a, now + gap + Duration::days(1)).await?;
         let session = PmiSlot {

@@ -114,3 +114,31 @@ crate::debug_hiding!(Meeting, hide [join_link, start_url, passcode], show [
     id, kind, topic, agenda, start, duration_minutes, time_zone, on_pmi, waiting_room,
     host_video, participant_video, status, created_at, recurrence,
 ]);
+
+#[cfg(test)]
+impl Meeting {
+    /// A one-off scheduled meeting for tests: 85 746 065 432, nothing set; change what a test
+    /// needs with struct update syntax.
+    pub(crate) fn sample(start: DateTime<Utc>, duration_minutes: u32) -> Self {
+        let id = MeetingId::new(85_746_065_432).unwrap();
+        Meeting {
+            id,
+            kind: MeetingKind::Scheduled,
+            topic: "Plan".into(),
+            agenda: String::new(),
+            start: Some(start),
+            duration_minutes: Some(duration_minutes),
+            time_zone: None,
+            join_link: JoinLink::new("https://zoom.us", id).unwrap(),
+            start_url: None,
+            passcode: None,
+            on_pmi: false,
+            waiting_room: false,
+            host_video: false,
+            participant_video: false,
+            status: MeetingStatus::Waiting,
+            created_at: None,
+            recurrence: None,
+        }
+    }
+}

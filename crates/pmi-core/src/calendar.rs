@@ -67,30 +67,14 @@ pub fn ics_event(meeting: &Meeting, invitation: &str, now: DateTime<Utc>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{JoinLink, MeetingId, MeetingKind, MeetingStatus};
     use chrono::TimeZone;
 
     #[test]
     fn an_event_with_escaped_text_and_folded_lines() {
-        let id = MeetingId::new(85_746_065_432).unwrap();
         let meeting = Meeting {
-            id,
-            kind: MeetingKind::Scheduled,
             topic: "Plan; budget, Q1".into(),
-            agenda: String::new(),
-            start: Some(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()),
-            duration_minutes: Some(45),
             time_zone: Some("UTC".into()),
-            join_link: JoinLink::new("https://zoom.us", id).unwrap(),
-            start_url: None,
-            passcode: None,
-            on_pmi: false,
-            waiting_room: false,
-            host_video: false,
-            participant_video: false,
-            status: MeetingStatus::Waiting,
-            created_at: None,
-            recurrence: None,
+            ..Meeting::sample(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(), 45)
         };
         let text = "x".repeat(100);
         let ics = ics_event(

@@ -24,31 +24,16 @@ macro_rules! debug_hiding {
 mod tests {
     use chrono::Utc;
 
-    use crate::{JoinLink, Meeting, MeetingId, MeetingKind, MeetingStatus};
+    use crate::Meeting;
 
     #[test]
     fn a_meeting_prints_without_its_start_link_passcode_or_pwd() {
-        let id = MeetingId::new(85_746_065_432).unwrap();
+        let sample = Meeting::sample(Utc::now(), 30);
         let meeting = Meeting {
-            id,
-            kind: MeetingKind::Scheduled,
-            topic: "Plan".into(),
-            agenda: String::new(),
-            start: Some(Utc::now()),
-            duration_minutes: Some(30),
-            time_zone: None,
-            join_link: JoinLink::new("https://zoom.us", id)
-                .unwrap()
-                .with_pwd("SECRETPWD"),
+            join_link: sample.join_link.clone().with_pwd("SECRETPWD"),
             start_url: Some("https://zoom.us/s/1?zak=SECRETZAK".into()),
             passcode: Some("SECRETPASS".into()),
-            on_pmi: false,
-            waiting_room: false,
-            host_video: false,
-            participant_video: false,
-            status: MeetingStatus::Waiting,
-            created_at: None,
-            recurrence: None,
+            ..sample
         };
         let printed = format!("{meeting:?}");
         assert!(

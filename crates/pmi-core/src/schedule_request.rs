@@ -447,25 +447,13 @@ mod tests {
     }
 
     fn current_meeting() -> Meeting {
-        use crate::{JoinLink, MeetingId, MeetingKind};
-        let id = MeetingId::new(85_746_065_432).unwrap();
         Meeting {
-            id,
-            kind: MeetingKind::RecurringFixedTime,
+            kind: crate::MeetingKind::RecurringFixedTime,
             topic: "Weekly".into(),
-            agenda: String::new(),
-            start: Some(Utc.with_ymd_and_hms(2030, 1, 2, 9, 0, 0).unwrap()),
-            duration_minutes: Some(30),
             time_zone: Some("Europe/Berlin".into()),
-            join_link: JoinLink::new("https://zoom.us", id).unwrap(),
-            start_url: None,
             passcode: Some("abc123".into()),
-            on_pmi: false,
             waiting_room: true,
-            host_video: false,
             participant_video: true,
-            status: crate::MeetingStatus::Waiting,
-            created_at: None,
             recurrence: Some(Recurrence {
                 every: RecurrenceUnit::Week,
                 interval: 1,
@@ -473,6 +461,7 @@ mod tests {
                 monthly_day: None,
                 end: RecurrenceEnd::After(7),
             }),
+            ..Meeting::sample(Utc.with_ymd_and_hms(2030, 1, 2, 9, 0, 0).unwrap(), 30)
         }
     }
 
