@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{MeetingId, Pmi};
 use crate::links::JoinLink;
-use crate::meeting::{MeetingKind, PasscodeRules, Recurrence};
+use crate::meeting::{MeetingKind, MeetingOptions, PasscodeRules, Recurrence};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -86,6 +86,9 @@ pub struct Meeting {
     pub waiting_room: bool,
     pub host_video: bool,
     pub participant_video: bool,
+    /// Join before host, mute upon entry, audio, authenticated users only; defaults for a
+    /// listed meeting, whose settings Zoom's lists leave out.
+    pub options: MeetingOptions,
     pub status: MeetingStatus,
     pub created_at: Option<DateTime<Utc>>,
     /// How a recurring meeting repeats; `None` for one that does not (or a listed one, whose
@@ -112,7 +115,7 @@ crate::debug_hiding!(PmiSettings, hide [pmi_passcode], show [
 
 crate::debug_hiding!(Meeting, hide [join_link, start_url, passcode], show [
     id, kind, topic, agenda, start, duration_minutes, time_zone, on_pmi, waiting_room,
-    host_video, participant_video, status, created_at, recurrence,
+    host_video, participant_video, options, status, created_at, recurrence,
 ]);
 
 #[cfg(test)]
@@ -136,6 +139,7 @@ impl Meeting {
             waiting_room: false,
             host_video: false,
             participant_video: false,
+            options: MeetingOptions::default(),
             status: MeetingStatus::Waiting,
             created_at: None,
             recurrence: None,

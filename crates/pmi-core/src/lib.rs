@@ -20,7 +20,8 @@ pub use ids::{MeetingId, Pmi, VanityName};
 pub use invitation::{Invitation, InvitationSubject};
 pub use links::{DesktopLink, DesktopLinkAction, JoinLink, PersonalLink};
 pub use meeting::{
-    MeetingKind, PasscodeRules, Recurrence, RecurrenceEnd, RecurrenceUnit, PASSCODE_MAX_LENGTH,
+    AudioType, MeetingKind, MeetingOptions, PasscodeRules, Recurrence, RecurrenceEnd,
+    RecurrenceUnit, JBH_MINUTES, PASSCODE_MAX_LENGTH,
 };
 pub use schedule::{
     check_pmi_occurrences, check_pmi_schedule, occurrence_slots, occurrences, PmiSlot,

@@ -47,6 +47,57 @@ impl MeetingKind {
     }
 }
 
+/// How participants may join a meeting's audio (`settings.audio`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AudioType {
+    /// Computer audio and telephone.
+    #[default]
+    #[serde(rename = "both")]
+    Both,
+    #[serde(rename = "telephony")]
+    Telephony,
+    /// Computer audio only.
+    #[serde(rename = "voip")]
+    Voip,
+    #[serde(rename = "thirdParty")]
+    ThirdParty,
+}
+
+impl AudioType {
+    pub const ALL: [AudioType; 4] = [Self::Both, Self::Telephony, Self::Voip, Self::ThirdParty];
+
+    /// Zoom's word for it in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Both => "both",
+            Self::Telephony => "telephony",
+            Self::Voip => "voip",
+            Self::ThirdParty => "thirdParty",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// How long before the start participants may join without the host (`settings.jbh_time`):
+/// Zoom offers any time, 5, 10 or 15 minutes.
+pub const JBH_MINUTES: [u8; 4] = [0, 5, 10, 15];
+
+/// The settings of a meeting beyond its time and passcode that the personal room's settings
+/// show: Zoom's "PMI Settings".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingOptions {
+    pub join_before_host: bool,
+    /// One of [`JBH_MINUTES`]; 0 means any time.
+    pub jbh_minutes: u8,
+    pub mute_upon_entry: bool,
+    pub audio: AudioType,
+    /// Only signed-in Zoom users may join (`meeting_authentication`).
+    pub authenticated_only: bool,
+}
+
 /// The account's `meeting_password_requirement`, and Zoom's own limit of 10 characters from
 /// letters, digits and `@ - _ *`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

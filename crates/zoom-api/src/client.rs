@@ -167,7 +167,7 @@ impl NewMeeting {
                 waiting_room: self.waiting_room,
                 host_video: self.host_video,
                 participant_video: self.participant_video,
-                join_before_host: None,
+                ..MeetingSettingsBody::default()
             },
         }
     }
@@ -187,6 +187,12 @@ pub struct MeetingUpdate {
     pub waiting_room: Option<bool>,
     pub host_video: Option<bool>,
     pub participant_video: Option<bool>,
+    pub join_before_host: Option<bool>,
+    /// One of [`pmi_core::JBH_MINUTES`].
+    pub jbh_minutes: Option<u8>,
+    pub mute_upon_entry: Option<bool>,
+    pub audio: Option<pmi_core::AudioType>,
+    pub authenticated_only: Option<bool>,
     pub recurrence: Option<Recurrence>,
     /// A new type: `Scheduled` ends a meeting's recurrence, `RecurringFixedTime` starts one.
     pub kind: Option<MeetingKind>,
@@ -213,6 +219,7 @@ impl From<&pmi_core::ScheduleChanges> for MeetingUpdate {
             participant_video: c.participant_video,
             recurrence,
             kind,
+            ..MeetingUpdate::default()
         }
     }
 }
@@ -224,12 +231,13 @@ impl MeetingUpdate {
             waiting_room: self.waiting_room,
             host_video: self.host_video,
             participant_video: self.participant_video,
-            join_before_host: None,
+            join_before_host: self.join_before_host,
+            jbh_time: self.jbh_minutes,
+            mute_upon_entry: self.mute_upon_entry,
+            audio: self.audio.map(pmi_core::AudioType::code),
+            meeting_authentication: self.authenticated_only,
         };
-        let any_setting = self.use_pmi.is_some()
-            || self.waiting_room.is_some()
-            || self.host_video.is_some()
-            || self.participant_video.is_some();
+        let any_setting = settings != MeetingSettingsBody::default();
         UpdateMeetingBody {
             topic: self.topic.clone(),
             kind: self.kind.map(MeetingKind::code),
@@ -1072,7 +1080,7 @@ fn map_error(status: StatusCode, e: ZoomErrorJson) -> Error {
 
 pmi_core::debug_hiding!(NewMeeting, hide [passcode], show [topic, kind, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence]);
 
-pmi_core::debug_hiding!(MeetingUpdate, hide [passcode], show [topic, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, recurrence, kind]);
+pmi_core::debug_hiding!(MeetingUpdate, hide [passcode], show [topic, start, duration_minutes, time_zone, agenda, use_pmi, waiting_room, host_video, participant_video, join_before_host, jbh_minutes, mute_upon_entry, audio, authenticated_only, recurrence, kind]);
 
 pmi_core::debug_hiding!(SettingsUpdate, hide [pmi_passcode], show [personal_meeting, use_pmi_for_instant_meetings, use_pmi_for_scheduled_meetings, pmi_passcode_requirement, embed_passcode_in_join_link, host_video, participants_video, join_before_host, waiting_room]);
 

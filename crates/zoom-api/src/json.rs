@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use pmi_core::{
-    JoinLink, Meeting, MeetingId, MeetingKind, MeetingStatus, PasscodeRules, Pmi,
-    PmiPasscodeRequirement, PmiSettings, Profile, Recurrence, RecurrenceEnd, RecurrenceUnit,
+    AudioType, JoinLink, Meeting, MeetingId, MeetingKind, MeetingOptions, MeetingStatus,
+    PasscodeRules, Pmi, PmiPasscodeRequirement, PmiSettings, Profile, Recurrence, RecurrenceEnd,
+    RecurrenceUnit, JBH_MINUTES,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -173,6 +174,37 @@ pub struct MeetingSettingsJson {
     pub host_video: bool,
     #[serde(default)]
     pub participant_video: bool,
+    #[serde(default)]
+    pub join_before_host: bool,
+    #[serde(default)]
+    pub jbh_time: Option<i64>,
+    #[serde(default)]
+    pub mute_upon_entry: bool,
+    /// Read as text: a word this client does not know reads as Zoom's default, `both`.
+    #[serde(default)]
+    pub audio: Option<String>,
+    #[serde(default)]
+    pub meeting_authentication: bool,
+}
+
+impl MeetingSettingsJson {
+    fn options(&self) -> MeetingOptions {
+        MeetingOptions {
+            join_before_host: self.join_before_host,
+            jbh_minutes: self
+                .jbh_time
+                .and_then(|t| u8::try_from(t).ok())
+                .filter(|t| JBH_MINUTES.contains(t))
+                .unwrap_or(0),
+            mute_upon_entry: self.mute_upon_entry,
+            audio: self
+                .audio
+                .as_deref()
+                .and_then(AudioType::from_code)
+                .unwrap_or_default(),
+            authenticated_only: self.meeting_authentication,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -291,6 +323,7 @@ impl TryFrom<MeetingJson> for Meeting {
             waiting_room: m.settings.waiting_room,
             host_video: m.settings.host_video,
             participant_video: m.settings.participant_video,
+            options: m.settings.options(),
             status: if m.status.as_deref() == Some("started") {
                 MeetingStatus::Started
             } else {
@@ -401,7 +434,7 @@ pub struct ZoomErrorJson {
 
 // ---- request bodies -------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MeetingSettingsBody {
     /// Always sent for meetings that may use the PMI: when omitted, the account setting decides.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -414,6 +447,14 @@ pub struct MeetingSettingsBody {
     pub participant_video: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub join_before_host: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jbh_time: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mute_upon_entry: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_authentication: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -565,6 +606,16 @@ pub struct LockScheduleMeeting {
     pub require_password_for_pmi_meetings: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub embed_password_in_join_link: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub host_video: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub participant_video: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub join_before_host: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub audio_type: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub meeting_authentication: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -944,6 +944,84 @@ async fn locks_hold_a_setting_and_only_admins_read_them() {
 }
 
 #[tokio::test]
+async fn the_personal_rooms_settings_are_written_read_back_and_held_by_locks() {
+    let env = start(|_| {}).await;
+    let zoom = admin(&env);
+    let pmi = zoom.me().await.unwrap().pmi.unwrap().meeting_id();
+    zoom.update_meeting(
+        pmi,
+        &MeetingUpdate {
+            join_before_host: Some(true),
+            jbh_minutes: Some(10),
+            mute_upon_entry: Some(true),
+            audio: Some(pmi_core::AudioType::Telephony),
+            authenticated_only: Some(true),
+            ..MeetingUpdate::default()
+        },
+    )
+    .await
+    .unwrap();
+    let room = zoom.meeting(pmi).await.unwrap();
+    assert_eq!(
+        room.options,
+        pmi_core::MeetingOptions {
+            join_before_host: true,
+            jbh_minutes: 10,
+            mute_upon_entry: true,
+            audio: pmi_core::AudioType::Telephony,
+            authenticated_only: true,
+        }
+    );
+
+    zoom.update_lock_settings(
+        "me",
+        &LockSettings {
+            schedule_meeting: Some(zoom_api::json::LockScheduleMeeting {
+                audio_type: Some(true),
+                join_before_host: Some(true),
+                ..Default::default()
+            }),
+            meeting_security: None,
+        },
+    )
+    .await
+    .unwrap();
+    let locks = zoom
+        .lock_settings("me")
+        .await
+        .unwrap()
+        .schedule_meeting
+        .unwrap();
+    assert_eq!(
+        (locks.audio_type, locks.join_before_host, locks.host_video),
+        (Some(true), Some(true), Some(false))
+    );
+    zoom.update_meeting(
+        pmi,
+        &MeetingUpdate {
+            join_before_host: Some(false),
+            jbh_minutes: Some(5),
+            audio: Some(pmi_core::AudioType::Voip),
+            mute_upon_entry: Some(false),
+            ..MeetingUpdate::default()
+        },
+    )
+    .await
+    .expect("Zoom answers 204 even for a locked setting");
+    let room = zoom.meeting(pmi).await.unwrap();
+    assert_eq!(
+        (
+            room.options.join_before_host,
+            room.options.jbh_minutes,
+            room.options.audio
+        ),
+        (true, 10, pmi_core::AudioType::Telephony),
+        "locked settings keep their values"
+    );
+    assert!(!room.options.mute_upon_entry, "an unlocked one changes");
+}
+
+#[tokio::test]
 async fn an_unreachable_service_is_reported_after_bounded_retries() {
     let env = start(|_| {}).await;
     let zoom = admin(&env);

@@ -342,6 +342,7 @@ fn apply_meeting_fields(
     m: &mut MeetingRecord,
     map: &Map<String, Value>,
     user: &UserRecord,
+    locks: &Value,
     creating: bool,
 ) -> ApiResult<()> {
     let mut f = Fields::new(map);
@@ -456,6 +457,9 @@ fn apply_meeting_fields(
         }
         requested_use_pmi = s.boolean("use_pmi");
         f.errors.extend(s.errors);
+        // As Zoom: a setting the account admin locked keeps the account's value; the request
+        // still succeeds.
+        updates.retain(|(key, _)| !meeting_setting_locked(locks, key));
         if let Some(target) = m.settings.as_object_mut() {
             target.extend(updates);
         }
@@ -480,6 +484,26 @@ fn apply_meeting_fields(
         m.use_pmi = use_pmi;
     }
     Ok(())
+}
+
+/// Whether the account's lock settings hold a meeting setting.
+fn meeting_setting_locked(locks: &Value, key: &str) -> bool {
+    let (section, lock) = match key {
+        "waiting_room" => ("meeting_security", "waiting_room"),
+        "jbh_time" => ("schedule_meeting", "join_before_host"),
+        "audio" => ("schedule_meeting", "audio_type"),
+        "host_video"
+        | "participant_video"
+        | "join_before_host"
+        | "mute_upon_entry"
+        | "meeting_authentication" => ("schedule_meeting", key),
+        _ => return false,
+    };
+    locks
+        .get(section)
+        .and_then(|s| s.get(lock))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 fn pmi_passcode_required(user: &UserRecord) -> bool {
@@ -596,7 +620,8 @@ pub async fn create_meeting(
         status: "waiting".into(),
         created_at: now,
     };
-    apply_meeting_fields(&mut m, &map, &user, true)?;
+    let locks = state.store.lock_settings()?;
+    apply_meeting_fields(&mut m, &map, &user, &locks, true)?;
     if m.kind == 8 && m.recurrence.is_none() {
         return Err(ApiError::field(
             "recurrence",
@@ -774,7 +799,8 @@ pub async fn patch_meeting(
     let mut user = state.store.user()?;
     let mut m = find_meeting(&state, id)?;
     let map = input::object(&body)?;
-    apply_meeting_fields(&mut m, &map, &user, false)?;
+    let locks = state.store.lock_settings()?;
+    apply_meeting_fields(&mut m, &map, &user, &locks, false)?;
     count_write(&state, &user)?;
     if m.kind == 4 {
         // The personal room's passcode is the account's PMI passcode.

@@ -46,7 +46,14 @@ pub fn default_lock_settings() -> Value {
             "require_password_for_pmi_meetings": false,
             "embed_password_in_join_link": false,
             "host_video": false,
-            "participant_video": false
+            "participant_video": false,
+            "join_before_host": false,
+            "audio_type": false,
+            "meeting_authentication": false,
+            // Zoom's published lock settings leave this one out (an admin can still lock it in
+            // the web portal, and a client then sees only that a change did not hold); the local
+            // service keeps it here so that case can be played.
+            "mute_upon_entry": false
         },
         "meeting_security": {
             "waiting_room": false,

@@ -273,12 +273,27 @@ impl Store {
         tx.commit()
     }
 
+    /// The account's locks over the defaults, so an account saved before a lock existed has
+    /// that lock too (off).
     pub fn lock_settings(&self) -> rusqlite::Result<Value> {
-        self.conn()
+        let saved = self
+            .conn()
             .query_row("SELECT lock_settings FROM account LIMIT 1", [], |r| {
                 r.get::<_, String>(0)
             })
-            .map(json_column)
+            .map(json_column)?;
+        let mut locks = default_lock_settings();
+        if let (Some(sections), Some(saved)) = (locks.as_object_mut(), saved.as_object()) {
+            for (name, section) in sections.iter_mut() {
+                if let (Some(section), Some(saved)) = (
+                    section.as_object_mut(),
+                    saved.get(name).and_then(Value::as_object),
+                ) {
+                    section.extend(saved.clone());
+                }
+            }
+        }
+        Ok(locks)
     }
 
     pub fn save_lock_settings(&self, locks: &Value) -> rusqlite::Result<()> {
