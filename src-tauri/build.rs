@@ -16,7 +16,7 @@ const COMMANDS: &[&str] = &[
     "copy_join_link",
     "copy_invitation",
     "email_invitation",
-    "set_room_options",
+    "set_room_settings",
     "preferences",
     "set_preferences",
     "account",

@@ -7,7 +7,7 @@ use crate::clipboard::Clipboard;
 use crate::desk::Desk;
 use crate::error::Error;
 use crate::views::{
-    AccountView, MeetingView, Overview, PersonalRoomView, PmiChoice, Preferences,
+    AccountView, MeetingView, Overview, PersonalRoomView, PmiChoice, Preferences, RoomChange,
     ScheduleWarningView, Scheduled, Started,
 };
 
@@ -145,12 +145,11 @@ pub async fn email_invitation<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn set_room_options(
+pub async fn set_room_settings(
     desk: State<'_, Desk>,
-    waiting_room: Option<bool>,
-    passcode: Option<bool>,
+    change: RoomChange,
 ) -> Result<PersonalRoomView, Error> {
-    desk.set_room_options(waiting_room, passcode).await
+    desk.set_room_settings(change).await
 }
 
 #[tauri::command]

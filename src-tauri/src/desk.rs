@@ -13,7 +13,8 @@ use pmi_core::{
 };
 use tokio::sync::watch;
 use zoom_api::{
-    AuthorizationRequest, ListKind, MeetingUpdate, NewMeeting, SettingsUpdate, UserUpdate,
+    AuthorizationRequest, ListKind, LockSettings, MeetingUpdate, NewMeeting, SettingsUpdate,
+    UserUpdate,
 };
 
 use crate::account::{
@@ -26,8 +27,8 @@ use crate::sign_in::{LoopbackRedirect, SignInError};
 use crate::store::{JsonFile, PreferencesFile};
 use crate::views::{
     AccountKind, AccountView, ClientIdSource, ErrorBody, MeetingView, NewMeetingDefaults, OpenIn,
-    Overview, PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences, ScheduleWarningView,
-    Scheduled, Started,
+    Overview, PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences, RoomChange, RoomLocks,
+    RoomSettings, ScheduleWarningView, Scheduled, Started,
 };
 
 /// How long Zoom's `start_url` stays valid.
@@ -487,6 +488,7 @@ impl Desk {
         a: &Current,
         settings: &PmiSettings,
         profile: Profile,
+        locks: Option<&LockSettings>,
     ) -> Result<PersonalRoomView, Error> {
         if !settings.personal_meeting {
             return Err(Error::NoPmi);
@@ -506,7 +508,8 @@ impl Desk {
                 .map_or_else(|| room.join_link.to_string(), str::to_owned),
             join_link: room.join_link.to_string(),
             passcode: room.passcode.clone(),
-            waiting_room: room.waiting_room,
+            settings: RoomSettings::of(&room),
+            locked: room_locks(a, locks),
             invitation,
             offline: false,
         };
@@ -531,8 +534,12 @@ impl Desk {
     async fn personal_room_of(&self, a: &Current) -> Result<PersonalRoomView, Error> {
         let fetched = async {
             let session = a.session().await?;
-            let (settings, profile) = tokio::try_join!(session.zoom.settings(), session.zoom.me())?;
-            self.fetch_room(a, &settings, profile).await
+            let (settings, profile, locks) = tokio::try_join!(
+                session.zoom.settings(),
+                session.zoom.me(),
+                read_locks(&session.zoom)
+            )?;
+            self.fetch_room(a, &settings, profile, locks.as_ref()).await
         }
         .await;
         match fetched {
@@ -576,12 +583,16 @@ impl Desk {
 
     async fn read_overview(&self, a: &Current) -> Result<Overview, Error> {
         let session = a.session().await?;
-        let (settings, profile) = tokio::try_join!(session.zoom.settings(), session.zoom.me())?;
-        let (room, meetings, instant_pmi) = tokio::try_join!(
-            self.fetch_room(a, &settings, profile),
-            upcoming(a),
-            instant_choice(a, &settings),
+        let (settings, profile, locks) = tokio::try_join!(
+            session.zoom.settings(),
+            session.zoom.me(),
+            read_locks(&session.zoom)
         )?;
+        let (room, meetings) = tokio::try_join!(
+            self.fetch_room(a, &settings, profile, locks.as_ref()),
+            upcoming(a),
+        )?;
+        let instant_pmi = instant_choice(a, &settings, locks.as_ref());
         let rules = &settings.passcode_rules;
         Ok(Overview {
             room,
@@ -636,8 +647,8 @@ impl Desk {
             ..SettingsUpdate::default()
         })
         .await?;
-        let settings = zoom.settings().await?;
-        let mut choice = instant_choice(&a, &settings).await?;
+        let (settings, locks) = tokio::try_join!(zoom.settings(), read_locks(zoom))?;
+        let mut choice = instant_choice(&a, &settings, locks.as_ref());
         choice.locked |= settings.use_pmi_for_instant_meetings != checked;
         let remembered = choice;
         if let Err(err) = a.cache.update(move |c| c.instant_pmi = Some(remembered)) {
@@ -958,45 +969,128 @@ impl Desk {
 
     // ---- the personal room's options ------------------------------------------------------
 
-    /// The Waiting Room and passcode switches of the PMI window: written, then read back.
-    pub async fn set_room_options(
-        &self,
-        waiting_room: Option<bool>,
-        passcode: Option<bool>,
-    ) -> Result<PersonalRoomView, Error> {
+    /// Zoom's "PMI Settings": the passcode (on or off, and its text), waiting room, join before
+    /// host and its minutes, mute upon entry, videos, audio and authenticated users only. All
+    /// of it is checked before anything is written; then written and read back. A change that
+    /// did not hold is the account admin's lock: the room shows the real value, locked, and the
+    /// lock is remembered for when the lock settings cannot be read.
+    pub async fn set_room_settings(&self, change: RoomChange) -> Result<PersonalRoomView, Error> {
         let a = self.current();
         let zoom = &a.session().await?.zoom;
         let (settings, profile) = tokio::try_join!(zoom.settings(), zoom.me())?;
+        if !settings.personal_meeting {
+            return Err(Error::NoPmi);
+        }
         let pmi = profile.pmi.ok_or(Error::NoPmi)?.meeting_id();
+
+        let passcode_on = change
+            .passcode_on
+            .or(change.passcode.as_ref().map(|_| true));
+        if let Some(passcode) = &change.passcode {
+            if passcode_on == Some(false) {
+                return Err(field_problem(
+                    "passcode",
+                    "Turn the passcode on to set one.".to_owned(),
+                ));
+            }
+            settings
+                .passcode_rules
+                .check(passcode)
+                .map_err(|why| field_problem("passcode", why))?;
+        }
+        if let Some(minutes) = change.jbh_minutes {
+            if !pmi_core::JBH_MINUTES.contains(&minutes) {
+                return Err(field_problem(
+                    "jbh_minutes",
+                    "Choose any time, or 5, 10 or 15 minutes before the start.".to_owned(),
+                ));
+            }
+        }
+
         let mut update = MeetingUpdate {
-            waiting_room,
+            passcode: change.passcode.clone(),
+            waiting_room: change.waiting_room,
+            host_video: change.host_video,
+            participant_video: change.participant_video,
+            join_before_host: change.join_before_host,
+            jbh_minutes: change.jbh_minutes,
+            mute_upon_entry: change.mute_upon_entry,
+            audio: change.audio,
+            authenticated_only: change.authenticated_only,
             ..MeetingUpdate::default()
         };
-        match passcode {
-            Some(false) => {
+        // On or off is the account's `require_password_for_pmi_meetings`; the passcode itself
+        // is the room's. A requirement the admin holds is not followed by a passcode change
+        // the service would refuse.
+        let mut passcode_held = true;
+        if let Some(on) = passcode_on {
+            if (settings.pmi_passcode_requirement != PmiPasscodeRequirement::None) != on {
                 zoom.update_settings(&SettingsUpdate {
-                    pmi_passcode_requirement: Some(PmiPasscodeRequirement::None),
+                    pmi_passcode_requirement: Some(if on {
+                        PmiPasscodeRequirement::All
+                    } else {
+                        PmiPasscodeRequirement::None
+                    }),
                     ..SettingsUpdate::default()
                 })
                 .await?;
+                let now = zoom.settings().await?.pmi_passcode_requirement;
+                passcode_held = (now != PmiPasscodeRequirement::None) == on;
+            }
+            if !passcode_held {
+                update.passcode = None;
+            } else if !on {
                 update.passcode = Some(String::new());
+            } else if update.passcode.is_none() && zoom.meeting(pmi).await?.passcode.is_none() {
+                update.passcode = Some(new_passcode(&settings));
             }
-            Some(true) => {
-                zoom.update_settings(&SettingsUpdate {
-                    pmi_passcode_requirement: Some(PmiPasscodeRequirement::All),
-                    ..SettingsUpdate::default()
-                })
-                .await?;
-                let room = zoom.meeting(pmi).await?;
-                if room.passcode.is_none() {
-                    update.passcode = Some(new_passcode(&settings));
-                }
-            }
-            None => {}
         }
         zoom.update_meeting(pmi, &update).await?;
-        let settings = zoom.settings().await?;
-        self.fetch_room(&a, &settings, profile).await
+
+        let room = zoom.meeting(pmi).await?;
+        let now = RoomSettings::of(&room);
+        let held = |asked: Option<bool>, is: bool| asked.map(|asked| asked == is);
+        let outcomes = [
+            (passcode_on.map(|_| passcode_held), Lock::Passcode),
+            (
+                held(change.waiting_room, now.waiting_room),
+                Lock::WaitingRoom,
+            ),
+            (
+                held(change.join_before_host, now.join_before_host)
+                    .into_iter()
+                    .chain(change.jbh_minutes.map(|m| m == now.jbh_minutes))
+                    .reduce(|a, b| a && b),
+                Lock::JoinBeforeHost,
+            ),
+            (
+                held(change.mute_upon_entry, now.mute_upon_entry),
+                Lock::MuteUponEntry,
+            ),
+            (held(change.host_video, now.host_video), Lock::HostVideo),
+            (
+                held(change.participant_video, now.participant_video),
+                Lock::ParticipantVideo,
+            ),
+            (change.audio.map(|asked| asked == now.audio), Lock::Audio),
+            (
+                held(change.authenticated_only, now.authenticated_only),
+                Lock::AuthenticatedOnly,
+            ),
+        ];
+        let seen = outcomes
+            .into_iter()
+            .filter_map(|(outcome, lock)| Some((outcome?, lock)))
+            .fold(a.cache.get().room_locks_seen, |mut seen, (held, lock)| {
+                *lock.of(&mut seen) = !held;
+                seen
+            });
+        if let Err(err) = a.cache.update(move |c| c.room_locks_seen = seen) {
+            tracing::warn!(%err, "cannot remember which room settings are locked");
+        }
+        let (settings, locks) = tokio::try_join!(zoom.settings(), read_locks(zoom))?;
+        self.fetch_room(&a, &settings, profile, locks.as_ref())
+            .await
     }
 
     // ---- choosing the PMI and the personal link --------------------------------------------
@@ -1192,23 +1286,82 @@ async fn pmi_occurrences(a: &Current, until: DateTime<Utc>) -> Result<Vec<PmiSlo
         .collect())
 }
 
-/// The check item's state. Locks can be read by an admin (the built-in account is one);
-/// otherwise a lock is known only from a write that did not hold, remembered in the cache.
-async fn instant_choice(a: &Current, settings: &PmiSettings) -> Result<PmiChoice, Error> {
-    let locked = match a.session().await?.zoom.lock_settings("me").await {
-        Ok(locks) => locks
+/// The account's lock settings when this sign-in may read them (an admin's; the built-in
+/// account is one), `None` when it may not.
+async fn read_locks(zoom: &zoom_api::ZoomClient) -> zoom_api::Result<Option<LockSettings>> {
+    match zoom.lock_settings("me").await {
+        Ok(locks) => Ok(Some(locks)),
+        Err(zoom_api::Error::MissingScopes(_) | zoom_api::Error::Api { .. }) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// The check item's state. Without the lock settings, a lock is known only from a write that
+/// did not hold, remembered in the cache.
+fn instant_choice(a: &Current, settings: &PmiSettings, locks: Option<&LockSettings>) -> PmiChoice {
+    let locked = match locks {
+        Some(locks) => locks
             .schedule_meeting
+            .as_ref()
             .and_then(|s| s.use_pmi_for_instant_meetings)
             .unwrap_or(false),
-        Err(zoom_api::Error::MissingScopes(_) | zoom_api::Error::Api { .. }) => {
-            a.cache.get().instant_pmi.is_some_and(|c| c.locked)
-        }
-        Err(other) => return Err(other.into()),
+        None => a.cache.get().instant_pmi.is_some_and(|c| c.locked),
     };
-    Ok(PmiChoice {
+    PmiChoice {
         checked: settings.use_pmi_for_instant_meetings,
         locked,
-    })
+    }
+}
+
+/// One of the room's locks.
+#[derive(Clone, Copy)]
+enum Lock {
+    Passcode,
+    WaitingRoom,
+    JoinBeforeHost,
+    MuteUponEntry,
+    HostVideo,
+    ParticipantVideo,
+    Audio,
+    AuthenticatedOnly,
+}
+
+impl Lock {
+    fn of(self, locks: &mut RoomLocks) -> &mut bool {
+        match self {
+            Lock::Passcode => &mut locks.passcode,
+            Lock::WaitingRoom => &mut locks.waiting_room,
+            Lock::JoinBeforeHost => &mut locks.join_before_host,
+            Lock::MuteUponEntry => &mut locks.mute_upon_entry,
+            Lock::HostVideo => &mut locks.host_video,
+            Lock::ParticipantVideo => &mut locks.participant_video,
+            Lock::Audio => &mut locks.audio,
+            Lock::AuthenticatedOnly => &mut locks.authenticated_only,
+        }
+    }
+}
+
+/// The room's locks: from the lock settings when they could be read, together with those seen
+/// when a change did not hold (the only sign for a user, and for mute upon entry, which Zoom's
+/// lock settings do not show).
+fn room_locks(a: &Current, locks: Option<&LockSettings>) -> RoomLocks {
+    let seen = a.cache.get().room_locks_seen;
+    let Some(locks) = locks else {
+        return seen;
+    };
+    let on = |v: Option<bool>| v.unwrap_or(false);
+    let schedule = locks.schedule_meeting.clone().unwrap_or_default();
+    let security = locks.meeting_security.clone().unwrap_or_default();
+    RoomLocks {
+        passcode: on(schedule.require_password_for_pmi_meetings) || on(security.pmi_password),
+        waiting_room: on(security.waiting_room),
+        join_before_host: on(schedule.join_before_host),
+        mute_upon_entry: seen.mute_upon_entry,
+        host_video: on(schedule.host_video),
+        participant_video: on(schedule.participant_video),
+        audio: on(schedule.audio_type),
+        authenticated_only: on(schedule.meeting_authentication),
+    }
 }
 
 /// Before accounts: the local account's cache lay at the top of the data folder.

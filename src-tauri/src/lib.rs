@@ -46,7 +46,7 @@ macro_rules! app_commands {
             $crate::commands::copy_join_link,
             $crate::commands::copy_invitation,
             $crate::commands::email_invitation,
-            $crate::commands::set_room_options,
+            $crate::commands::set_room_settings,
             $crate::commands::preferences,
             $crate::commands::set_preferences,
             $crate::commands::account,

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::views::{Overview, PersonalRoomView, PmiChoice, Preferences};
+use crate::views::{Overview, PersonalRoomView, PmiChoice, Preferences, RoomLocks};
 
 /// One JSON document with its value in memory; on disk unless it was made in memory only.
 pub struct JsonFile<T> {
@@ -164,6 +164,9 @@ pub struct Cached {
     /// When the room (and its start link) was last read from the service.
     pub room_read_at: Option<chrono::DateTime<chrono::Utc>>,
     pub instant_pmi: Option<PmiChoice>,
+    /// The room's settings seen not to hold when changed: locked by the account admin.
+    #[serde(default)]
+    pub room_locks_seen: RoomLocks,
     /// The whole Meetings tab as last read: shown, marked, when the service cannot answer.
     pub overview: Option<Overview>,
 }
@@ -234,4 +237,4 @@ mod tests {
     }
 }
 
-pmi_core::debug_hiding!(Cached, hide [room_start_url], show [room, room_read_at, instant_pmi, overview]);
+pmi_core::debug_hiding!(Cached, hide [room_start_url], show [room, room_read_at, instant_pmi, room_locks_seen, overview]);

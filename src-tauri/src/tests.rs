@@ -598,24 +598,241 @@ fn starting_a_pmi_session_in_the_zoom_app_keeps_its_own_number() {
 }
 
 #[test]
-fn the_room_switches_are_written_and_read_back() {
+fn every_pmi_setting_is_written_and_read_back() {
     let t = start();
-    let room = t.ok(
-        "set_room_options",
-        json!({"waitingRoom": true, "passcode": null}),
+    let change = json!({
+        "waiting_room": true, "join_before_host": true, "jbh_minutes": 10,
+        "mute_upon_entry": true, "host_video": true, "participant_video": true,
+        "audio": "telephony", "authenticated_only": true,
+    });
+    let room = t.ok("set_room_settings", json!({"change": change}));
+    let expected = json!({
+        "waiting_room": true, "join_before_host": true, "jbh_minutes": 10,
+        "mute_upon_entry": true, "host_video": true, "participant_video": true,
+        "audio": "telephony", "authenticated_only": true,
+    });
+    assert_eq!(room["settings"], expected);
+    assert_eq!(
+        t.ok("personal_room", json!({}))["settings"],
+        expected,
+        "read back"
     );
-    assert_eq!(room["waiting_room"], true);
+
+    // Each one back, alone: only what was asked changes.
     let room = t.ok(
-        "set_room_options",
-        json!({"waitingRoom": null, "passcode": false}),
+        "set_room_settings",
+        json!({"change": {"audio": "voip", "jbh_minutes": 0}}),
+    );
+    assert_eq!(room["settings"]["audio"], "voip");
+    assert_eq!(room["settings"]["jbh_minutes"], 0);
+    assert_eq!(room["settings"]["mute_upon_entry"], true);
+    assert_eq!(room["locked"]["audio"], false);
+
+    // The passcode: off, on (one made to the rules), then a chosen one.
+    let room = t.ok(
+        "set_room_settings",
+        json!({"change": {"passcode_on": false}}),
     );
     assert_eq!(room["passcode"], Value::Null);
     assert!(!room["invitation"].as_str().unwrap().contains("Passcode"));
     let room = t.ok(
-        "set_room_options",
-        json!({"waitingRoom": null, "passcode": true}),
+        "set_room_settings",
+        json!({"change": {"passcode_on": true}}),
     );
     assert!(room["passcode"].as_str().is_some_and(|p| p.len() >= 6));
+    let room = t.ok(
+        "set_room_settings",
+        json!({"change": {"passcode": "Pmi-2468"}}),
+    );
+    assert_eq!(room["passcode"], "Pmi-2468");
+    assert!(room["invitation"]
+        .as_str()
+        .unwrap()
+        .contains("Passcode: Pmi-2468"));
+    assert_eq!(t.ok("overview", json!({}))["room"]["passcode"], "Pmi-2468");
+}
+
+#[test]
+fn a_pmi_passcode_or_minutes_against_the_rules_is_refused_with_the_rule_named() {
+    let t = start();
+    let before = t.ok("personal_room", json!({}));
+    for (change, field, said) in [
+        (
+            json!({"passcode": "ab1"}),
+            "passcode",
+            "Use at least 6 characters.",
+        ),
+        (
+            json!({"passcode": "abc def"}),
+            "passcode",
+            "“ ” is not allowed",
+        ),
+        (
+            json!({"passcode": "12345678901"}),
+            "passcode",
+            "Use at most 10 characters.",
+        ),
+        (
+            json!({"passcode": "abc123", "passcode_on": false}),
+            "passcode",
+            "Turn the passcode on",
+        ),
+        (
+            json!({"jbh_minutes": 7}),
+            "jbh_minutes",
+            "5, 10 or 15 minutes",
+        ),
+    ] {
+        // Each wrong value comes with a right one, which must not be written either.
+        let mut asked = json!({"waiting_room": true});
+        asked
+            .as_object_mut()
+            .unwrap()
+            .extend(change.as_object().unwrap().clone());
+        let err = t
+            .invoke("set_room_settings", json!({"change": asked}))
+            .unwrap_err();
+        assert_eq!(err["kind"], "invalid_fields", "{err}");
+        assert_eq!(err["fields"][0]["field"], field, "{err}");
+        let message = err["fields"][0]["message"].as_str().unwrap();
+        assert!(message.contains(said), "{message}");
+    }
+    let after = t.ok("personal_room", json!({}));
+    assert_eq!(after["passcode"], before["passcode"]);
+    assert_eq!(
+        after["settings"]["waiting_room"], before["settings"]["waiting_room"],
+        "nothing is written when one value is wrong"
+    );
+}
+
+/// Locks settings on the built-in account in `dir`, through the admin API as the account admin
+/// would, before the app starts on that folder.
+fn lock_before_start(dir: &Path, locks: Value) {
+    tauri::async_runtime::block_on(async {
+        let config = zoom_sandbox::Config::new(dir.join("local-account"));
+        let sandbox = zoom_sandbox::Sandbox::start(config).await.unwrap();
+        let http = reqwest::Client::new();
+        let token: Value = http
+            .post(format!("{}/oauth/token", sandbox.base_url()))
+            .basic_auth(
+                zoom_sandbox::DEFAULT_CLIENT_ID,
+                Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
+            )
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let status = http
+            .patch(format!(
+                "{}/v2/accounts/me/lock_settings",
+                sandbox.base_url()
+            ))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .json(&locks)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+        sandbox.stop().await;
+    });
+}
+
+#[test]
+fn settings_the_admin_locked_show_their_real_value_and_do_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    lock_before_start(
+        dir.path(),
+        json!({
+            "schedule_meeting": {
+                "require_password_for_pmi_meetings": true, "join_before_host": true,
+                "host_video": true, "participant_video": true, "audio_type": true,
+                "meeting_authentication": true,
+            },
+            "meeting_security": {"waiting_room": true},
+        }),
+    );
+    let t = start_with(dir, crate::ZoomSignIn::default());
+    let room = t.ok("personal_room", json!({}));
+    assert_eq!(
+        room["locked"],
+        json!({
+            "passcode": true, "waiting_room": true, "join_before_host": true,
+            "mute_upon_entry": false, "host_video": true, "participant_video": true,
+            "audio": true, "authenticated_only": true,
+        })
+    );
+    assert_eq!(
+        t.ok("overview", json!({}))["room"]["locked"],
+        room["locked"]
+    );
+
+    let flipped = json!({
+        "passcode_on": false,
+        "waiting_room": !room["settings"]["waiting_room"].as_bool().unwrap(),
+        "join_before_host": !room["settings"]["join_before_host"].as_bool().unwrap(),
+        "host_video": !room["settings"]["host_video"].as_bool().unwrap(),
+        "participant_video": !room["settings"]["participant_video"].as_bool().unwrap(),
+        "audio": if room["settings"]["audio"] == "telephony" { "voip" } else { "telephony" },
+        "authenticated_only": !room["settings"]["authenticated_only"].as_bool().unwrap(),
+        "mute_upon_entry": true,
+    });
+    let after = t.ok("set_room_settings", json!({"change": flipped}));
+    let mut expected = room["settings"].clone();
+    expected["mute_upon_entry"] = json!(true);
+    assert_eq!(after["settings"], expected, "only the unlocked one changed");
+    assert_eq!(after["passcode"], room["passcode"], "the passcode stays on");
+    assert_eq!(after["locked"], room["locked"]);
+
+    // The passcode's text can still change while it must stay on.
+    let after = t.ok(
+        "set_room_settings",
+        json!({"change": {"passcode": "kept12"}}),
+    );
+    assert_eq!(after["passcode"], "kept12");
+}
+
+#[test]
+fn a_lock_the_service_does_not_show_is_seen_when_a_change_does_not_hold_and_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    // Zoom's lock settings do not show this one: only a change that does not hold tells.
+    lock_before_start(
+        dir.path(),
+        json!({"schedule_meeting": {"mute_upon_entry": true}}),
+    );
+    let t = start_with(dir, crate::ZoomSignIn::default());
+    assert_eq!(
+        t.ok("personal_room", json!({}))["locked"]["mute_upon_entry"],
+        false
+    );
+    let room = t.ok(
+        "set_room_settings",
+        json!({"change": {"mute_upon_entry": true, "host_video": true}}),
+    );
+    assert_eq!(room["settings"]["mute_upon_entry"], false);
+    assert_eq!(room["locked"]["mute_upon_entry"], true);
+    assert_eq!(room["settings"]["host_video"], true);
+    assert_eq!(room["locked"]["host_video"], false);
+    assert_eq!(
+        t.ok("overview", json!({}))["room"]["locked"]["mute_upon_entry"],
+        true,
+        "remembered"
+    );
+
+    let TestApp { app, dir, .. } = t;
+    drop(app);
+    let t = start_with(dir, crate::ZoomSignIn::default());
+    assert_eq!(
+        t.ok("personal_room", json!({}))["locked"]["mute_upon_entry"],
+        true,
+        "and after a restart"
+    );
 }
 
 #[test]

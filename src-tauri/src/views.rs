@@ -18,11 +18,113 @@ pub struct PersonalRoomView {
     pub personal_link: String,
     /// The PMI's join link (with `pwd` when the account embeds it).
     pub join_link: String,
+    /// `null` when the room asks for none.
     pub passcode: Option<String>,
-    pub waiting_room: bool,
+    /// Zoom's "PMI Settings" besides the passcode.
+    #[serde(default)]
+    pub settings: RoomSettings,
+    /// Which settings the account admin holds: read from the lock settings when the sign-in
+    /// may, otherwise known from a change that did not hold.
+    #[serde(default)]
+    pub locked: RoomLocks,
     pub invitation: String,
     /// Shown from the cache because the service could not be reached.
     pub offline: bool,
+}
+
+/// The personal room's settings, as its meeting holds them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RoomSettings {
+    pub waiting_room: bool,
+    pub join_before_host: bool,
+    /// How long before the host participants may join: 0 (any time), 5, 10 or 15 minutes.
+    pub jbh_minutes: u8,
+    pub mute_upon_entry: bool,
+    pub host_video: bool,
+    pub participant_video: bool,
+    #[ts(type = "\"both\" | \"telephony\" | \"voip\" | \"thirdParty\"")]
+    pub audio: pmi_core::AudioType,
+    pub authenticated_only: bool,
+}
+
+impl RoomSettings {
+    pub fn of(room: &Meeting) -> Self {
+        let o = room.options;
+        RoomSettings {
+            waiting_room: room.waiting_room,
+            join_before_host: o.join_before_host,
+            jbh_minutes: o.jbh_minutes,
+            mute_upon_entry: o.mute_upon_entry,
+            host_video: room.host_video,
+            participant_video: room.participant_video,
+            audio: o.audio,
+            authenticated_only: o.authenticated_only,
+        }
+    }
+}
+
+/// For each of the room's settings: held by the account admin (shown disabled, "Locked by your
+/// account admin").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RoomLocks {
+    /// The passcode cannot be turned off (its text can still change).
+    pub passcode: bool,
+    pub waiting_room: bool,
+    /// Join before host and its minutes.
+    pub join_before_host: bool,
+    pub mute_upon_entry: bool,
+    pub host_video: bool,
+    pub participant_video: bool,
+    pub audio: bool,
+    pub authenticated_only: bool,
+}
+
+impl RoomLocks {
+    /// Either lock set.
+    pub fn or(self, other: RoomLocks) -> RoomLocks {
+        RoomLocks {
+            passcode: self.passcode || other.passcode,
+            waiting_room: self.waiting_room || other.waiting_room,
+            join_before_host: self.join_before_host || other.join_before_host,
+            mute_upon_entry: self.mute_upon_entry || other.mute_upon_entry,
+            host_video: self.host_video || other.host_video,
+            participant_video: self.participant_video || other.participant_video,
+            audio: self.audio || other.audio,
+            authenticated_only: self.authenticated_only || other.authenticated_only,
+        }
+    }
+}
+
+/// A change to the personal room's settings; `null` (or left out) keeps a setting.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RoomChange {
+    #[ts(optional)]
+    pub passcode_on: Option<bool>,
+    /// A new passcode (turns the passcode on); checked against the account's rules.
+    #[ts(optional)]
+    pub passcode: Option<String>,
+    #[ts(optional)]
+    pub waiting_room: Option<bool>,
+    #[ts(optional)]
+    pub join_before_host: Option<bool>,
+    #[ts(optional)]
+    pub jbh_minutes: Option<u8>,
+    #[ts(optional)]
+    pub mute_upon_entry: Option<bool>,
+    #[ts(optional)]
+    pub host_video: Option<bool>,
+    #[ts(optional)]
+    pub participant_video: Option<bool>,
+    #[ts(
+        optional,
+        type = "\"both\" | \"telephony\" | \"voip\" | \"thirdParty\""
+    )]
+    pub audio: Option<pmi_core::AudioType>,
+    #[ts(optional)]
+    pub authenticated_only: Option<bool>,
 }
 
 /// The "Use my Personal Meeting ID (PMI)" check item.
@@ -283,11 +385,13 @@ pub struct AccountView {
     pub notice: Option<String>,
 }
 
-pmi_core::debug_hiding!(PersonalRoomView, hide [join_link, passcode, invitation], show [display_name, pmi, pmi_formatted, personal_link, waiting_room, offline]);
+pmi_core::debug_hiding!(PersonalRoomView, hide [join_link, passcode, invitation], show [display_name, pmi, pmi_formatted, personal_link, settings, locked, offline]);
 
 pmi_core::debug_hiding!(MeetingView, hide [join_link, passcode], show [id, join_number_formatted, topic, start, duration_minutes, time_zone, on_pmi, recurring, instant, waiting_room, host_video, participant_video, recurrence]);
 
 pmi_core::debug_hiding!(NewMeetingDefaults, hide [passcode], show [waiting_room, host_video, participant_video]);
+
+pmi_core::debug_hiding!(RoomChange, hide [passcode], show [passcode_on, waiting_room, join_before_host, jbh_minutes, mute_upon_entry, host_video, participant_video, audio, authenticated_only]);
 
 pmi_core::debug_hiding!(Started, hide[opened], show[meeting]);
 
@@ -304,7 +408,8 @@ mod tests {
             personal_link: "https://zoom.us/my/jane".into(),
             join_link: "https://zoom.us/j/3542471135?pwd=SECRET_PWD".into(),
             passcode: Some("SECRET_PASS".into()),
-            waiting_room: false,
+            settings: RoomSettings::default(),
+            locked: RoomLocks::default(),
             invitation: "Passcode: SECRET_PASS".into(),
             offline: false,
         };

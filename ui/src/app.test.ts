@@ -12,7 +12,14 @@ function overview(partial: Partial<Overview> = {}): Overview {
       personal_link: "https://zoom.us/my/jane.doe",
       join_link: "https://zoom.us/j/3542471135",
       passcode: "123456",
-      waiting_room: false,
+      settings: {
+        waiting_room: false, join_before_host: false, jbh_minutes: 0, mute_upon_entry: false,
+        host_video: false, participant_video: false, audio: "both", authenticated_only: false,
+      },
+      locked: {
+        passcode: false, waiting_room: false, join_before_host: false, mute_upon_entry: false,
+        host_video: false, participant_video: false, audio: false, authenticated_only: false,
+      },
       invitation: "Jane Doe is inviting you…",
       offline: false,
     },

@@ -9,6 +9,9 @@ import type { Overview } from "./bindings/Overview";
 import type { PersonalRoomView } from "./bindings/PersonalRoomView";
 import type { PmiChoice } from "./bindings/PmiChoice";
 import type { Preferences } from "./bindings/Preferences";
+import type { RoomChange } from "./bindings/RoomChange";
+import type { RoomLocks } from "./bindings/RoomLocks";
+import type { RoomSettings } from "./bindings/RoomSettings";
 import type { ScheduleRequest } from "./bindings/ScheduleRequest";
 import type { ScheduleWarningView } from "./bindings/ScheduleWarningView";
 import type { Scheduled } from "./bindings/Scheduled";
@@ -22,6 +25,9 @@ export type {
   PersonalRoomView,
   PmiChoice,
   Preferences,
+  RoomChange,
+  RoomLocks,
+  RoomSettings,
   ScheduleRequest,
   ScheduleWarningView,
   Scheduled,
@@ -71,8 +77,8 @@ export const backend = {
   /** The name's rules, then whether someone else holds it (field `vanity_name`). */
   checkVanityName: (name: string) => invoke<void>("check_vanity_name", { name }),
   setVanityName: (name: string) => invoke<PersonalRoomView>("set_vanity_name", { name }),
-  setRoomOptions: (waitingRoom: boolean | null, passcode: boolean | null) =>
-    invoke<PersonalRoomView>("set_room_options", { waitingRoom, passcode }),
+  /** Zoom's PMI Settings: only what `change` names is written; read back, with locks. */
+  setRoomSettings: (change: RoomChange) => invoke<PersonalRoomView>("set_room_settings", { change }),
   preferences: () => invoke<Preferences>("preferences"),
   setPreferences: (preferences: Preferences) => invoke<Preferences>("set_preferences", { preferences }),
   account: () => invoke<AccountView>("account"),

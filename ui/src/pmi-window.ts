@@ -67,7 +67,10 @@ export class PmiWindow {
 
   private async setOption(waitingRoom: boolean | null, passcode: boolean | null): Promise<void> {
     try {
-      this.room = await this.api.setRoomOptions(waitingRoom, passcode);
+      this.room = await this.api.setRoomSettings({
+        ...(waitingRoom === null ? {} : { waiting_room: waitingRoom }),
+        ...(passcode === null ? {} : { passcode_on: passcode }),
+      });
       this.error = "";
       await this.changed();
     } catch (err) {
@@ -131,7 +134,7 @@ export class PmiWindow {
             type: "checkbox",
             role: "switch",
             id: "room-waiting-room",
-            checked: r.waiting_room,
+            checked: r.settings.waiting_room,
             onchange: (e: Event) => void this.setOption((e.target as HTMLInputElement).checked, null),
           }),
           "Waiting Room",
