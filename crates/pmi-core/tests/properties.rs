@@ -130,3 +130,51 @@ proptest! {
         prop_assert_eq!(rules.check(&code), Ok(()), "{}", code);
     }
 }
+
+fn joinable_id(text: &str) -> Option<MeetingId> {
+    match pmi_core::understand(text, None) {
+        Ok(pmi_core::Joinable::Meeting { id, .. }) => Some(id),
+        _ => None,
+    }
+}
+
+proptest! {
+    /// Join from anything: every text gives something to join or a reason, never a panic, and
+    /// what it gives opens with links PMI Desk may open.
+    #[test]
+    fn any_text_gives_a_meeting_or_a_reason(text in any::<String>()) {
+        if let Ok(j) = pmi_core::understand(&text, None) {
+            prop_assert!(j.app_link().starts_with("zoommtg://") || j.app_link().starts_with("https://"));
+            prop_assert!(j.web_link().starts_with("https://"));
+            prop_assert!(!j.describe().is_empty());
+        }
+    }
+
+    #[test]
+    fn zoomish_text_gives_a_meeting_or_a_reason(
+        text in "[ a-zA-Z0-9:/.?=&%-]{0,80}(zoom\\.us|zoommtg:|/j/|/my/|Meeting ID:|Passcode:)[ a-zA-Z0-9:/.?=&%-]{0,80}",
+    ) {
+        let _ = pmi_core::understand(&text, Some("http://127.0.0.1:5123"));
+    }
+
+    #[test]
+    fn a_meeting_id_is_found_however_it_is_pasted(
+        id in meeting_ids(),
+        pwd in proptest::option::of("[A-Za-z0-9]{1,20}(\\.1)?"),
+        sub in prop_oneof![Just(""), Just("us05web."), Just("acme.")],
+        before in "[a-zA-Z ,!]{0,40}",
+        after in "[a-zA-Z ,!]{0,40}",
+    ) {
+        let dashed = id.formatted().replace(' ', "-");
+        let mut link = JoinLink::new(&format!("https://{sub}zoom.us"), id).expect("valid origin");
+        if let Some(pwd) = &pwd {
+            link = link.with_pwd(pwd.clone());
+        }
+        let link = link.to_string();
+        let desktop = DesktopLink::join(id, pwd.as_deref()).to_string();
+        let invitation = format!("{before}\nJoin Zoom Meeting\n{link}\n\nMeeting ID: {}\nPasscode: 123456\n{after}", id.formatted());
+        for pasted in [id.formatted(), dashed, link.clone(), format!("{before} {link} {after}"), desktop, invitation] {
+            prop_assert_eq!(joinable_id(&pasted), Some(id), "{}", pasted);
+        }
+    }
+}
