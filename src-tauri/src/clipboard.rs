@@ -25,7 +25,7 @@ impl Clipboard {
         }
     }
 
-    /// What the clipboard holds now (for tests).
+    /// What the clipboard holds now: Join offers a Zoom link found there.
     pub fn read(&self) -> Result<String, Error> {
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {

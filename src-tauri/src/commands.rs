@@ -7,8 +7,8 @@ use crate::clipboard::Clipboard;
 use crate::desk::Desk;
 use crate::error::Error;
 use crate::views::{
-    AccountView, MeetingView, Overview, PersonalRoomView, PmiChoice, Preferences, RoomChange,
-    ScheduleWarningView, Scheduled, Started,
+    AccountView, JoinOffer, JoinView, MeetingView, Overview, PersonalRoomView, PmiChoice,
+    Preferences, RoomChange, ScheduleWarningView, Scheduled, Started,
 };
 
 #[tauri::command]
@@ -41,6 +41,31 @@ pub async fn new_meeting<R: Runtime>(
     let started = desk.new_meeting(own_id.unwrap_or(false)).await?;
     crate::open(&app, &started.opened)?;
     Ok(started)
+}
+
+/// Join: what the pasted text names, without opening anything.
+#[tauri::command]
+pub fn understand_join(desk: State<'_, Desk>, text: String) -> Result<JoinView, Error> {
+    desk.understand_join(&text).map(|(view, _)| view)
+}
+
+/// Join: opens what the pasted text names, in the Zoom app or the browser as Settings say.
+#[tauri::command]
+pub fn join<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    text: String,
+) -> Result<JoinView, Error> {
+    let (view, link) = desk.understand_join(&text)?;
+    crate::open(&app, &link)?;
+    Ok(view)
+}
+
+/// When the window gains focus: a Zoom link on the clipboard not offered before, if any.
+#[tauri::command]
+pub fn join_offer(desk: State<'_, Desk>, clipboard: State<'_, Clipboard>) -> Option<JoinOffer> {
+    let text = clipboard.read().ok()?;
+    desk.join_offer(&text)
 }
 
 #[tauri::command]

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Duration, Local, Utc};
 use pmi_core::{
-    check_pmi_occurrences, ics_event, occurrence_slots, DesktopLink, DesktopLinkAction, Meeting,
-    MeetingId, MeetingKind, PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile, ScheduleRequest,
-    ValidSchedule, RECURRENCE_HORIZON_DAYS,
+    check_pmi_occurrences, ics_event, occurrence_slots, DesktopLink, DesktopLinkAction, Joinable,
+    Meeting, MeetingId, MeetingKind, PmiPasscodeRequirement, PmiSettings, PmiSlot, Profile,
+    ScheduleRequest, ValidSchedule, RECURRENCE_HORIZON_DAYS,
 };
 use tokio::sync::watch;
 use zoom_api::{
@@ -26,9 +26,9 @@ use crate::keychain::{Keychain, KeychainError, TokenEntry};
 use crate::sign_in::{LoopbackRedirect, SignInError};
 use crate::store::{JsonFile, PreferencesFile};
 use crate::views::{
-    AccountKind, AccountView, ClientIdSource, ErrorBody, MeetingView, NewMeetingDefaults, OpenIn,
-    Overview, PasscodeRulesView, PersonalRoomView, PmiChoice, Preferences, RoomChange, RoomLocks,
-    RoomSettings, ScheduleWarningView, Scheduled, Started,
+    AccountKind, AccountView, ClientIdSource, ErrorBody, JoinOffer, JoinView, MeetingView,
+    NewMeetingDefaults, OpenIn, Overview, PasscodeRulesView, PersonalRoomView, PmiChoice,
+    Preferences, RoomChange, RoomLocks, RoomSettings, ScheduleWarningView, Scheduled, Started,
 };
 
 /// How long Zoom's `start_url` stays valid.
@@ -96,6 +96,8 @@ pub struct Desk {
     sign_ins: std::sync::atomic::AtomicU64,
     /// Where "Other Calendars" writes `.ics` files.
     calendar_dir: PathBuf,
+    /// The clipboard text last offered for Join, so one link is offered once.
+    join_offered: Mutex<Option<String>>,
 }
 
 impl Desk {
@@ -124,6 +126,7 @@ impl Desk {
             signing_in: Mutex::new(None),
             sign_ins: std::sync::atomic::AtomicU64::new(0),
             calendar_dir,
+            join_offered: Mutex::new(None),
         }
     }
 
@@ -1091,6 +1094,68 @@ impl Desk {
         let (settings, locks) = tokio::try_join!(zoom.settings(), read_locks(zoom))?;
         self.fetch_room(&a, &settings, profile, locks.as_ref())
             .await
+    }
+
+    // ---- Join from anything ----------------------------------------------------------------
+
+    /// What a pasted text names, with the link Join opens as Settings say (the Zoom app or the
+    /// browser); bad input gets the reason, at the `join` field.
+    pub fn understand_join(&self, text: &str) -> Result<(JoinView, String), Error> {
+        let trusted = self
+            .loopback_origins()
+            .first()
+            .map(url::Origin::ascii_serialization);
+        let joinable = pmi_core::understand(text, trusted.as_deref())
+            .map_err(|problem| field_problem("join", problem.to_string()))?;
+        let open_in = self.prefs.get().open_in;
+        let link = match open_in {
+            OpenIn::ZoomApp => joinable.app_link(),
+            OpenIn::Browser => joinable.web_link(),
+        };
+        let view = JoinView {
+            understood: joinable.describe(),
+            meeting_id_formatted: match &joinable {
+                Joinable::Meeting { id, .. } => Some(id.formatted()),
+                Joinable::Personal(_) => None,
+            },
+            has_passcode: matches!(
+                &joinable,
+                Joinable::Meeting {
+                    passcode: Some(_),
+                    ..
+                }
+            ),
+            personal_link: match &joinable {
+                Joinable::Personal(link) => Some(link.to_string()),
+                Joinable::Meeting { .. } => None,
+            },
+            open_in,
+        };
+        Ok((view, link))
+    }
+
+    /// When the clipboard holds a Zoom link not offered before: what Join would open. Plain
+    /// numbers and texts without a link are not offered; each link is offered once.
+    pub fn join_offer(&self, clipboard: &str) -> Option<JoinOffer> {
+        const LONGEST: usize = 20_000;
+        let text = clipboard.trim();
+        let lower = text.to_ascii_lowercase();
+        let has_link = ["/j/", "/my/", "/wc/", "zoommtg:", "zoomus:"]
+            .iter()
+            .any(|l| lower.contains(l));
+        if text.is_empty() || text.len() > LONGEST || !has_link {
+            return None;
+        }
+        let mut offered = self.join_offered.lock().unwrap_or_else(|p| p.into_inner());
+        if offered.as_deref() == Some(text) {
+            return None;
+        }
+        let (view, _) = self.understand_join(text).ok()?;
+        *offered = Some(text.to_owned());
+        Some(JoinOffer {
+            text: text.to_owned(),
+            join: view,
+        })
     }
 
     // ---- choosing the PMI and the personal link --------------------------------------------

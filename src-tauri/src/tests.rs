@@ -957,18 +957,20 @@ fn local_zone() -> String {
 }
 
 #[test]
-fn the_tray_schedule_item_asks_the_window_to_open_the_dialog() {
+fn the_tray_schedule_and_join_items_ask_the_window_to_open_their_dialogs() {
     let t = start();
-    let (tx, rx) = std::sync::mpsc::channel();
-    t.app.listen("open-schedule", move |_| {
-        let _ = tx.send(());
-    });
-    assert_eq!(
-        block(perform(t.app.handle(), TrayAction::Schedule)).unwrap(),
-        None
-    );
-    rx.recv_timeout(std::time::Duration::from_secs(5))
-        .expect("open-schedule was emitted");
+    for (action, event) in [
+        (TrayAction::Schedule, "open-schedule"),
+        (TrayAction::Join, "open-join"),
+    ] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        t.app.listen(event, move |_| {
+            let _ = tx.send(());
+        });
+        assert_eq!(block(perform(t.app.handle(), action)).unwrap(), None);
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .unwrap_or_else(|_| panic!("{event} was emitted"));
+    }
 }
 
 #[test]
@@ -1134,5 +1136,90 @@ fn send_email_opens_a_mailto_with_the_subject_and_the_invitation() {
     assert!(
         !mailto.contains('+'),
         "spaces are %20 in mailto links: {mailto}"
+    );
+}
+
+#[test]
+fn join_understands_each_kind_of_paste_and_opens_it_as_settings_say() {
+    let t = start();
+    for (text, understood) in [
+        ("857 4606 5432", "Meeting 857 4606 5432, no passcode in the text"),
+        ("857-4606-5432", "Meeting 857 4606 5432, no passcode in the text"),
+        (
+            "https://acme.zoom.us/j/85746065432?pwd=Zx9.1",
+            "Meeting 857 4606 5432, with passcode",
+        ),
+        ("https://zoom.us/my/jane.doe", "Personal link jane.doe"),
+        (
+            "zoommtg://zoom.us/join?confno=85746065432&pwd=abc",
+            "Meeting 857 4606 5432, with passcode",
+        ),
+        (
+            "Topic: Plan\nJoin Zoom Meeting\nhttps://zoom.us/j/85746065432\n\nMeeting ID: 857 4606 5432\nPasscode: 123456",
+            "Meeting 857 4606 5432, with passcode",
+        ),
+    ] {
+        let view = t.ok("understand_join", json!({ "text": text }));
+        assert_eq!(view["understood"], understood, "{text}");
+    }
+
+    // In the browser (the default): the link as pasted; a bare number on zoom.us.
+    let view = t.ok(
+        "join",
+        json!({"text": "https://acme.zoom.us/j/85746065432?pwd=Zx9.1"}),
+    );
+    assert_eq!(view["open_in"], "browser");
+    assert!(wait_for_opened(|l| l == "https://acme.zoom.us/j/85746065432?pwd=Zx9.1").is_some());
+    t.ok("join", json!({"text": "857 4606 5432"}));
+    assert!(wait_for_opened(|l| l == "https://zoom.us/j/85746065432").is_some());
+
+    // In the Zoom app: the desktop link, with the passcode from the invitation.
+    let mut prefs = t.ok("preferences", json!({}));
+    prefs["open_in"] = json!("zoom_app");
+    t.ok("set_preferences", json!({ "preferences": prefs }));
+    t.ok(
+        "join",
+        json!({"text": "Meeting ID: 354 247 1135\nPasscode: 99x"}),
+    );
+    assert!(wait_for_opened(|l| l == "zoommtg://zoom.us/join?confno=3542471135&pwd=99x").is_some());
+
+    // Bad input: the reason, at the field, and nothing opened.
+    let before = opened_links().len();
+    for (text, said) in [
+        ("", "Paste a meeting ID"),
+        ("lunch at noon?", "No meeting ID or Zoom link"),
+        ("1234 5678", "9 to 11 digits"),
+        ("https://zoom.evil.com/j/85746065432", "not a Zoom address"),
+    ] {
+        let err = t.invoke("join", json!({ "text": text })).unwrap_err();
+        assert_eq!(err["fields"][0]["field"], "join", "{err}");
+        let message = err["fields"][0]["message"].as_str().unwrap();
+        assert!(message.contains(said), "{text}: {message}");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(opened_links().len(), before);
+}
+
+#[test]
+fn a_zoom_link_on_the_clipboard_is_offered_once() {
+    let t = start();
+    let clipboard = t.app.handle().state::<Clipboard>();
+    clipboard.copy("857 4606 5432").unwrap();
+    assert_eq!(
+        t.ok("join_offer", json!({})),
+        Value::Null,
+        "a bare number is not a link"
+    );
+    let link = "Join: https://zoom.us/j/85746065432?pwd=abc";
+    clipboard.copy(link).unwrap();
+    let offer = t.ok("join_offer", json!({}));
+    assert_eq!(offer["text"], link);
+    assert_eq!(offer["join"]["meeting_id_formatted"], "857 4606 5432");
+    assert_eq!(t.ok("join_offer", json!({})), Value::Null, "once");
+    clipboard.copy("https://example.com/j/85746065432").unwrap();
+    assert_eq!(
+        t.ok("join_offer", json!({})),
+        Value::Null,
+        "not a Zoom address"
     );
 }

@@ -17,6 +17,7 @@ pub enum TrayAction {
     CopyPersonalLink,
     CopyInvitation,
     NewMeeting,
+    Join,
     Schedule,
     NextMeeting,
     Open,
@@ -24,11 +25,12 @@ pub enum TrayAction {
 }
 
 impl TrayAction {
-    pub const ALL: [TrayAction; 8] = [
+    pub const ALL: [TrayAction; 9] = [
         TrayAction::StartRoom,
         TrayAction::CopyPersonalLink,
         TrayAction::CopyInvitation,
         TrayAction::NewMeeting,
+        TrayAction::Join,
         TrayAction::Schedule,
         TrayAction::NextMeeting,
         TrayAction::Open,
@@ -41,6 +43,7 @@ impl TrayAction {
             TrayAction::CopyPersonalLink => "copy-personal-link",
             TrayAction::CopyInvitation => "copy-invitation",
             TrayAction::NewMeeting => "new-meeting",
+            TrayAction::Join => "join",
             TrayAction::Schedule => "schedule",
             TrayAction::NextMeeting => "next-meeting",
             TrayAction::Open => "open",
@@ -54,6 +57,7 @@ impl TrayAction {
             TrayAction::CopyPersonalLink => "Copy personal link",
             TrayAction::CopyInvitation => "Copy invitation",
             TrayAction::NewMeeting => "New meeting",
+            TrayAction::Join => "Join…",
             TrayAction::Schedule => "Schedule…",
             TrayAction::NextMeeting => "No more meetings today",
             TrayAction::Open => "Open PMI Desk",
@@ -187,6 +191,12 @@ pub async fn perform<R: Runtime>(
                 "Meeting started",
                 format!("Meeting ID {}", started.meeting.join_number_formatted),
             ))
+        }
+        TrayAction::Join => {
+            show_main(app);
+            app.emit("open-join", ())
+                .map_err(|e| Error::Open(e.to_string()))?;
+            Ok(None)
         }
         TrayAction::Schedule => {
             show_main(app);

@@ -296,6 +296,28 @@ pub enum OpenIn {
     Browser,
 }
 
+/// What Join understood in a pasted text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct JoinView {
+    /// "Meeting 857 4606 5432, with passcode", "Personal link jane.doe".
+    pub understood: String,
+    pub meeting_id_formatted: Option<String>,
+    pub has_passcode: bool,
+    pub personal_link: Option<String>,
+    /// Where Join opens it (Settings).
+    pub open_in: OpenIn,
+}
+
+/// A Zoom link found on the clipboard when the window gained focus.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct JoinOffer {
+    /// The clipboard's text, for Join to take as it is.
+    pub text: String,
+    pub join: JoinView,
+}
+
 /// The app's own settings (Settings screen).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -392,6 +414,8 @@ pmi_core::debug_hiding!(MeetingView, hide [join_link, passcode], show [id, join_
 pmi_core::debug_hiding!(NewMeetingDefaults, hide [passcode], show [waiting_room, host_video, participant_video]);
 
 pmi_core::debug_hiding!(RoomChange, hide [passcode], show [passcode_on, waiting_room, join_before_host, jbh_minutes, mute_upon_entry, host_video, participant_video, audio, authenticated_only]);
+
+pmi_core::debug_hiding!(JoinOffer, hide[text], show[join]);
 
 pmi_core::debug_hiding!(Started, hide[opened], show[meeting]);
 

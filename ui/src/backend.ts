@@ -4,6 +4,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountView } from "./bindings/AccountView";
 import type { ErrorBody } from "./bindings/ErrorBody";
+import type { JoinOffer } from "./bindings/JoinOffer";
+import type { JoinView } from "./bindings/JoinView";
 import type { MeetingView } from "./bindings/MeetingView";
 import type { Overview } from "./bindings/Overview";
 import type { PersonalRoomView } from "./bindings/PersonalRoomView";
@@ -20,6 +22,8 @@ import type { Started } from "./bindings/Started";
 export type {
   AccountView,
   ErrorBody,
+  JoinOffer,
+  JoinView,
   MeetingView,
   Overview,
   PersonalRoomView,
@@ -86,6 +90,14 @@ export const backend = {
   signIn: (clientId: string | null) => invoke<AccountView>("sign_in", { clientId }),
   cancelSignIn: () => invoke<void>("cancel_sign_in"),
   signOut: () => invoke<AccountView>("sign_out"),
+  /** Join: what a pasted text names (rejects with the reason at field `join`). */
+  understandJoin: (text: string) => invoke<JoinView>("understand_join", { text }),
+  /** Join: opens what the text names, in the Zoom app or the browser as Settings say. */
+  join: (text: string) => invoke<JoinView>("join", { text }),
+  /** A Zoom link on the clipboard not offered before, or null. */
+  joinOffer: () => invoke<JoinOffer | null>("join_offer"),
+  /** The tray's "Join…" item. */
+  onOpenJoin: (handler: () => void): Promise<UnlistenFn> => listen("open-join", handler),
   /** The tray's "Schedule…" item. */
   onOpenSchedule: (handler: () => void): Promise<UnlistenFn> => listen("open-schedule", handler),
   /** The tray's Start / New meeting near a PMI meeting: the window asks first. */
