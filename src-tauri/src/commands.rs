@@ -1,7 +1,7 @@
 //! Thin commands: take state and typed arguments, call the desk, map the error.
 
 use pmi_core::ScheduleRequest;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::clipboard::Clipboard;
 use crate::desk::Desk;
@@ -18,6 +18,10 @@ pub async fn overview<R: Runtime>(
 ) -> Result<Overview, Error> {
     let overview = desk.overview().await?;
     crate::tray::show_next(&app, crate::desk::next_today(&overview.meetings));
+    // The meetings were read again: the reminders look at them now.
+    if let Some(wake) = app.try_state::<crate::reminders::Wake>() {
+        wake.now();
+    }
     Ok(overview)
 }
 
@@ -190,7 +194,11 @@ pub async fn set_preferences<R: Runtime>(
     desk: State<'_, Desk>,
     preferences: Preferences,
 ) -> Result<Preferences, Error> {
-    desk.set_preferences(preferences, |on| crate::set_start_at_login(&app, on))
+    let saved = desk.set_preferences(preferences, |on| crate::set_start_at_login(&app, on))?;
+    if let Some(wake) = app.try_state::<crate::reminders::Wake>() {
+        wake.now();
+    }
+    Ok(saved)
 }
 
 #[tauri::command]

@@ -778,7 +778,7 @@ impl Desk {
     }
 
     /// How close two PMI meetings may be before they count as back-to-back (Settings).
-    fn back_to_back_gap(&self) -> Duration {
+    pub fn back_to_back_gap(&self) -> Duration {
         Duration::minutes(i64::from(self.prefs.get().back_to_back_minutes))
     }
 
@@ -1096,6 +1096,36 @@ impl Desk {
             .await
     }
 
+    // ---- reminders ------------------------------------------------------------------------
+
+    /// The upcoming meetings as last read, without the network.
+    pub fn cached_meetings(&self) -> Vec<MeetingView> {
+        self.current()
+            .cache
+            .get()
+            .overview
+            .map(|o| o.meetings)
+            .unwrap_or_default()
+    }
+
+    /// The reminders shown for this account (meeting and start).
+    pub fn reminders_shown(&self) -> Vec<String> {
+        self.current().cache.get().reminded
+    }
+
+    /// Keeps that a reminder was shown, the last 500 at most.
+    pub fn mark_reminded(&self, key: &str) {
+        let key = key.to_owned();
+        let saved = self.current().cache.update(move |c| {
+            c.reminded.push(key);
+            let extra = c.reminded.len().saturating_sub(500);
+            c.reminded.drain(..extra);
+        });
+        if let Err(err) = saved {
+            tracing::warn!(%err, "cannot remember a reminder shown");
+        }
+    }
+
     // ---- Join from anything ----------------------------------------------------------------
 
     /// What a pasted text names, with the link Join opens as Settings say (the Zoom app or the
@@ -1260,6 +1290,12 @@ impl Desk {
                 field: "back_to_back_minutes".into(),
                 message: "Choose a gap from 0 to 240 minutes.".into(),
             }]));
+        }
+        if !(1..=60).contains(&new.reminder_minutes) {
+            return Err(field_problem(
+                "reminder_minutes",
+                "Choose from 1 to 60 minutes before a meeting.".to_owned(),
+            ));
         }
         let client_id = new.zoom_client_id.trim();
         if client_id

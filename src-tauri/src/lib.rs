@@ -8,6 +8,7 @@ mod desk;
 mod error;
 mod keychain;
 mod notify;
+mod reminders;
 mod sign_in;
 mod store;
 pub mod tray;
@@ -209,6 +210,7 @@ fn setup<R: Runtime>(
     ));
     app.manage(Clipboard::default());
     app.manage(tray::Busy::default());
+    app.manage(reminders::Wake::default());
     app.manage(options);
     Ok(())
 }
@@ -255,7 +257,9 @@ pub fn run() {
         )
         .init();
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
-        Ok(tray::create(app)?)
+        tray::create(app)?;
+        reminders::spawn(app.clone());
+        Ok(())
     })
     // A second launch focuses the running one.
     .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {

@@ -167,6 +167,9 @@ pub struct Cached {
     /// The room's settings seen not to hold when changed: locked by the account admin.
     #[serde(default)]
     pub room_locks_seen: RoomLocks,
+    /// The reminders shown (`<meeting id>@<start>`), so none is shown twice.
+    #[serde(default)]
+    pub reminded: Vec<String>,
     /// The whole Meetings tab as last read: shown, marked, when the service cannot answer.
     pub overview: Option<Overview>,
 }
@@ -237,4 +240,4 @@ mod tests {
     }
 }
 
-pmi_core::debug_hiding!(Cached, hide [room_start_url], show [room, room_read_at, instant_pmi, room_locks_seen, overview]);
+pmi_core::debug_hiding!(Cached, hide [room_start_url], show [room, room_read_at, instant_pmi, room_locks_seen, reminded, overview]);

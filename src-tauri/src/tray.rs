@@ -250,6 +250,14 @@ pub fn show_next<R: Runtime>(app: &AppHandle<R>, next: Option<&MeetingView>) {
     }
 }
 
+/// A reminder shown: the next-meeting item says it too.
+pub fn show_reminder<R: Runtime>(app: &AppHandle<R>, reminder: &crate::reminders::Reminder) {
+    if let Some(item) = app.try_state::<NextItem<R>>() {
+        let _ = item.0.set_text(format!("Start: {}", reminder.summary));
+        let _ = item.0.set_enabled(true);
+    }
+}
+
 /// Builds the tray icon and its menu.
 #[cfg(not(test))]
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
@@ -272,6 +280,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             &item(TrayAction::CopyInvitation)?,
             &PredefinedMenuItem::separator(app)?,
             &item(TrayAction::NewMeeting)?,
+            &item(TrayAction::Join)?,
             &item(TrayAction::Schedule)?,
             &next,
             &PredefinedMenuItem::separator(app)?,

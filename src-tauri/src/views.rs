@@ -329,6 +329,20 @@ pub struct Preferences {
     /// The Client ID of the user's own Zoom app (Settings → Account); empty for none.
     #[serde(default)]
     pub zoom_client_id: String,
+    /// A notification before each upcoming meeting.
+    #[serde(default = "yes")]
+    pub reminders: bool,
+    /// How many minutes before (1–60).
+    #[serde(default = "five")]
+    pub reminder_minutes: u32,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn five() -> u32 {
+    5
 }
 
 impl Default for Preferences {
@@ -339,6 +353,8 @@ impl Default for Preferences {
             back_to_back_minutes: 15,
             start_at_login: false,
             zoom_client_id: String::new(),
+            reminders: true,
+            reminder_minutes: five(),
         }
     }
 }

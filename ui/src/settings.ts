@@ -39,6 +39,7 @@ export class SettingsDialog {
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const next: Preferences = {
+            ...prefs,
             open_in: (form.querySelector<HTMLInputElement>("input[name=open-in]:checked")?.value ?? "browser") as Preferences["open_in"],
             back_to_back_minutes: Number(form.querySelector<HTMLInputElement>("#gap")?.value ?? "15"),
             start_at_login: form.querySelector<HTMLInputElement>("#start-at-login")?.checked ?? false,

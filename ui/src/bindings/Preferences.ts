@@ -12,4 +12,12 @@ back_to_back_minutes: number, start_at_login: boolean,
 /**
  * The Client ID of the user's own Zoom app (Settings → Account); empty for none.
  */
-zoom_client_id: string, };
+zoom_client_id: string, 
+/**
+ * A notification before each upcoming meeting.
+ */
+reminders: boolean, 
+/**
+ * How many minutes before (1–60).
+ */
+reminder_minutes: number, };
