@@ -194,7 +194,11 @@ pub async fn set_preferences<R: Runtime>(
     desk: State<'_, Desk>,
     preferences: Preferences,
 ) -> Result<Preferences, Error> {
-    let saved = desk.set_preferences(preferences, |on| crate::set_start_at_login(&app, on))?;
+    let saved = desk.set_preferences(
+        preferences,
+        |on| crate::set_start_at_login(&app, on),
+        |keys| crate::shortcuts::apply(&app, keys),
+    )?;
     if let Some(wake) = app.try_state::<crate::reminders::Wake>() {
         wake.now();
     }

@@ -1266,11 +1266,16 @@ impl Desk {
 
     /// Checks and saves the preferences; when start at login changes, `start_at_login` makes it
     /// so, and if it cannot, the saved choice goes back to what it was and the error is returned.
+    /// Saves the settings, then applies what needs the system (start at login, the global
+    /// shortcuts); when the system refuses, the setting goes back to what it was and the reason
+    /// is given.
     pub fn set_preferences(
         &self,
         new: Preferences,
         start_at_login: impl FnOnce(bool) -> Result<(), Error>,
+        shortcuts: impl Fn(&crate::shortcuts::ShortcutKeys) -> Result<(), Error>,
     ) -> Result<Preferences, Error> {
+        new.shortcuts.check()?;
         let before = self.prefs.get();
         let saved = self.save_preferences(new)?;
         if saved.start_at_login != before.start_at_login {
@@ -1278,6 +1283,18 @@ impl Desk {
                 self.prefs
                     .update(|p| p.start_at_login = before.start_at_login)
                     .map_err(Error::file)?;
+                return Err(err);
+            }
+        }
+        if saved.shortcuts != before.shortcuts {
+            if let Err(err) = shortcuts(&saved.shortcuts) {
+                let old = before.shortcuts.clone();
+                self.prefs
+                    .update(|p| p.shortcuts = old)
+                    .map_err(Error::file)?;
+                if let Err(again) = shortcuts(&before.shortcuts) {
+                    tracing::warn!(%again, "the earlier shortcuts are not registered again");
+                }
                 return Err(err);
             }
         }

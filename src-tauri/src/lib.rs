@@ -9,6 +9,7 @@ mod error;
 mod keychain;
 mod notify;
 mod reminders;
+mod shortcuts;
 mod sign_in;
 mod store;
 pub mod tray;
@@ -259,12 +260,17 @@ pub fn run() {
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
         tray::create(app)?;
         reminders::spawn(app.clone());
+        let keys = app.state::<Desk>().preferences().shortcuts;
+        if let Err(err) = shortcuts::apply(app, &keys) {
+            tracing::warn!(%err, "the global shortcuts are not registered");
+        }
         Ok(())
     })
     // A second launch focuses the running one.
     .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
         tray::show_main(app)
     }))
+    .plugin(shortcuts::plugin())
     .plugin(tauri_plugin_autostart::init(
         tauri_plugin_autostart::MacosLauncher::LaunchAgent,
         None,

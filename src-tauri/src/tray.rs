@@ -250,6 +250,19 @@ pub fn show_next<R: Runtime>(app: &AppHandle<R>, next: Option<&MeetingView>) {
     }
 }
 
+/// Runs an action of the tray (or of a global shortcut) and confirms it in a notification.
+#[cfg_attr(test, allow(dead_code))]
+pub fn run<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        match perform(&app, action).await {
+            Ok(Some(done)) => crate::notify::confirm(&done.summary, &done.body),
+            Ok(None) => {}
+            Err(err) => crate::notify::confirm("PMI Desk", &err.to_string()),
+        }
+    });
+}
+
 /// A reminder shown: the next-meeting item says it too.
 pub fn show_reminder<R: Runtime>(app: &AppHandle<R>, reminder: &crate::reminders::Reminder) {
     if let Some(item) = app.try_state::<NextItem<R>>() {
@@ -293,17 +306,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .tooltip("PMI Desk")
         .menu(&menu)
         .on_menu_event(|app, event| {
-            let Ok(action) = TrayAction::try_from(event.id()) else {
-                return;
-            };
-            let app = app.clone();
-            tauri::async_runtime::spawn(async move {
-                match perform(&app, action).await {
-                    Ok(Some(done)) => crate::notify::confirm(&done.summary, &done.body),
-                    Ok(None) => {}
-                    Err(err) => crate::notify::confirm("PMI Desk", &err.to_string()),
-                }
-            });
+            if let Ok(action) = TrayAction::try_from(event.id()) {
+                run(app, action);
+            }
         });
     if let Some(icon) = app.default_window_icon() {
         builder = builder.icon(icon.clone());

@@ -335,6 +335,9 @@ pub struct Preferences {
     /// How many minutes before (1–60).
     #[serde(default = "five")]
     pub reminder_minutes: u32,
+    /// Global shortcuts; none by default.
+    #[serde(default)]
+    pub shortcuts: crate::shortcuts::ShortcutKeys,
 }
 
 fn yes() -> bool {
@@ -355,6 +358,7 @@ impl Default for Preferences {
             zoom_client_id: String::new(),
             reminders: true,
             reminder_minutes: five(),
+            shortcuts: crate::shortcuts::ShortcutKeys::default(),
         }
     }
 }
