@@ -310,6 +310,17 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
                 run(app, action);
             }
         });
+    // macOS draws menu-bar icons as templates (black and alpha, tinted for light and dark);
+    // elsewhere the app's own icon.
+    #[cfg(target_os = "macos")]
+    {
+        builder = builder
+            .icon(tauri::image::Image::from_bytes(include_bytes!(
+                "../../icons/tray-template@2x.png"
+            ))?)
+            .icon_as_template(true);
+    }
+    #[cfg(not(target_os = "macos"))]
     if let Some(icon) = app.default_window_icon() {
         builder = builder.icon(icon.clone());
     }
