@@ -1,5 +1,5 @@
 # Two commands for a new user on Debian or Ubuntu; both install what is missing first.
-.PHONY: run test setup-run setup-test
+.PHONY: run test setup-run setup-test package package-test
 
 run: setup-run
 	scripts/run.sh
@@ -12,3 +12,12 @@ setup-run:
 
 setup-test:
 	scripts/setup.sh test
+
+# Release packages (.deb, .rpm) into target/release/bundle/, and a test that installs the .deb.
+package:
+	scripts/setup.sh package
+	scripts/package.sh
+
+package-test: package
+	scripts/setup.sh test
+	scripts/package-test.sh

@@ -2,6 +2,7 @@
 # Installs what PMI Desk needs that is missing, and nothing twice.
 #   scripts/setup.sh run    build tools, Tauri's system libraries, Node, the UI's packages
 #   scripts/setup.sh test   the same, plus Xvfb, a session D-Bus, WebKitWebDriver and tauri-driver
+#   scripts/setup.sh package  the same as run, plus the Tauri bundler (tauri-cli, from crates.io)
 # Uses sudo only when not root. On a system without apt it stops and lists what to install.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ tools="$root/.tools"
 node_min_major=22
 node_min_minor=12
 tauri_driver_version=2.1.0
+tauri_cli_version=2.11.5
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -105,5 +107,12 @@ if [ "$mode" = test ]; then
   if ! [ -x "$tools/bin/tauri-driver" ] || ! "$tools/bin/tauri-driver" --help >/dev/null 2>&1; then
     say "Installing tauri-driver $tauri_driver_version into .tools/bin"
     cargo install tauri-driver --locked --version "$tauri_driver_version" --root "$tools" --quiet
+  fi
+fi
+
+if [ "$mode" = package ]; then
+  if ! "$tools/bin/cargo-tauri" --version 2>/dev/null | grep -q "$tauri_cli_version"; then
+    say "Installing tauri-cli $tauri_cli_version into .tools/bin (a few minutes: it compiles)"
+    cargo install tauri-cli --locked --version "$tauri_cli_version" --root "$tools" --quiet
   fi
 fi
