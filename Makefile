@@ -1,5 +1,5 @@
 # Two commands for a new user on Debian or Ubuntu; both install what is missing first.
-.PHONY: run test setup-run setup-test package package-test
+.PHONY: run test setup-run setup-test package package-test bench
 
 run: setup-run
 	scripts/run.sh
@@ -21,3 +21,7 @@ package:
 package-test: package
 	scripts/setup.sh test
 	scripts/package-test.sh
+
+# PMI Desk against a bare Tauri window (launch, memory), the tray, the local service, sizes.
+bench: setup-test
+	scripts/bench.sh

@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
-# Cold start and memory of the release app under Xvfb (see tests/bench/startup.rs).
-#   scripts/bench.sh [RUNS]
+# `make bench`: PMI Desk side by side with a bare Tauri window, in release, under Xvfb and a
+# session D-Bus (see tests/bench/bench.rs for what is measured and how).
+#   scripts/bench.sh [RUNS]    (7 runs of each app by default)
+# It builds the release app and the bare window, the .deb when the bundler is installed
+# (`make package` installs it), and the tray's in-process benchmark. Not part of `make test`:
+# it measures, it does not check behaviour.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
+
+if [ -z "${PMI_DESK_UNDER_XVFB:-}" ]; then
+  export PMI_DESK_UNDER_XVFB=1
+  exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+fi
+
 (cd ui && npm run --silent build)
-cargo build --release -p pmi-desk
-cargo build --release -p pmi-desk-e2e --bin startup-bench
-PMI_DESK_APP="$root/target/release/pmi-desk" xvfb-run -a -s "-screen 0 1280x800x24" \
-  dbus-run-session -- "$root/target/release/startup-bench" "${1:-5}"
+if [ -x "$root/.tools/bin/cargo-tauri" ]; then
+  scripts/package.sh >/dev/null
+else
+  cargo build --release -p pmi-desk
+fi
+cargo build --release -p bench-bare -p pmi-desk-e2e --bin bench-bare --bin bench
+echo "==> The tray's actions, in process (release)"
+cargo test --release -p pmi-desk --lib bench_tray_actions -- --ignored --quiet
+echo "==> Launch and memory, side by side; the local service; sizes"
+"$root/target/release/bench" "${1:-7}"

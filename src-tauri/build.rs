@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "set_instant_pmi",
     "new_meeting",
     "start_meeting",
+    "ui_shown",
     "understand_join",
     "join",
     "join_offer",

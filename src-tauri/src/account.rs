@@ -85,6 +85,12 @@ pub struct Session {
 }
 
 impl Session {
+    /// Requests the built-in service has answered (for the tray's benchmark: none when cached).
+    #[cfg(test)]
+    pub fn local_requests_seen(&self) -> Option<u64> {
+        self._local.as_ref().map(Sandbox::requests_seen)
+    }
+
     pub fn zoom(zoom: ZoomClient) -> Self {
         Self { zoom, _local: None }
     }

@@ -47,6 +47,12 @@ pub async fn new_meeting<R: Runtime>(
     Ok(started)
 }
 
+/// The UI's first Meetings tab with the personal room on screen (the launch time, logged).
+#[tauri::command]
+pub fn ui_shown() {
+    crate::mark_shown();
+}
+
 /// Join: what the pasted text names, without opening anything.
 #[tauri::command]
 pub fn understand_join(desk: State<'_, Desk>, text: String) -> Result<JoinView, Error> {

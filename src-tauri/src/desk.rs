@@ -1098,6 +1098,12 @@ impl Desk {
 
     // ---- reminders ------------------------------------------------------------------------
 
+    /// Requests the built-in service has answered, when it is the account in use.
+    #[cfg(test)]
+    pub fn local_requests_seen(&self) -> Option<u64> {
+        self.current().started()?.local_requests_seen()
+    }
+
     /// The upcoming meetings as last read, without the network.
     pub fn cached_meetings(&self) -> Vec<MeetingView> {
         self.current()

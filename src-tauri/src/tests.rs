@@ -1279,3 +1279,43 @@ fn a_zoom_link_on_the_clipboard_is_offered_once() {
         "not a Zoom address"
     );
 }
+
+/// `make bench`'s tray part: the in-process time from the tray's menu event to the opener call
+/// (Start my personal room) and to the clipboard write (Copy personal link), with the requests
+/// the built-in service saw, once the room is cached. Writes `target/bench/tray.json`. Ignored
+/// in `make test`: it measures, it does not check behaviour (the tray tests above do).
+#[test]
+#[ignore = "a benchmark: scripts/bench.sh runs it in release"]
+fn bench_tray_actions() {
+    let t = start();
+    t.ok("overview", json!({}));
+    let desk = t.app.handle().state::<crate::Desk>();
+    let mut rows = Vec::new();
+    for action in [TrayAction::StartRoom, TrayAction::CopyPersonalLink] {
+        let mut times = Vec::new();
+        let mut requests = 0;
+        for _ in 0..21 {
+            let before = desk.local_requests_seen().unwrap();
+            let started = std::time::Instant::now();
+            block(perform(t.app.handle(), action)).unwrap();
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            requests = requests.max(desk.local_requests_seen().unwrap() - before);
+        }
+        times.sort_by(f64::total_cmp);
+        rows.push(json!({
+            "action": format!("{action:?}"),
+            "median_ms": times[times.len() / 2],
+            "min_ms": times[0],
+            "max_ms": times[times.len() - 1],
+            "requests": requests,
+        }));
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("tray.json"),
+        serde_json::to_string_pretty(&rows).unwrap(),
+    )
+    .unwrap();
+    println!("{}", serde_json::to_string(&rows).unwrap());
+}

@@ -149,6 +149,8 @@ pub(crate) struct AppState {
     pub consents: oauth::Consents,
     /// `http://127.0.0.1:PORT`: where the API, OAuth and the meeting pages are served.
     pub base_url: String,
+    /// Requests answered since the start (for tests and benchmarks: "0 requests when cached").
+    pub requests: std::sync::atomic::AtomicU64,
 }
 
 /// A running sandbox; stops when `stop` is called or it is dropped.
@@ -193,6 +195,7 @@ impl Sandbox {
             faults: faults::Faults::default(),
             consents: oauth::Consents::default(),
             base_url: base_url.clone(),
+            requests: std::sync::atomic::AtomicU64::new(0),
         });
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -227,6 +230,13 @@ impl Sandbox {
 
     pub fn config(&self) -> &Config {
         &self.state.config
+    }
+
+    /// How many requests reached the service since it started.
+    pub fn requests_seen(&self) -> u64 {
+        self.state
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Arms a fault directly (tests in the same process); the HTTP route does the same.
@@ -310,6 +320,9 @@ async fn only_for_this_origin(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    state
+        .requests
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (host, origin) = {
         let headers = request.headers();
         let get = |name| {

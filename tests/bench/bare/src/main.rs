@@ -1,0 +1,26 @@
+//! A bare Tauri 2 window whose page only says that it loaded: what `make bench` compares PMI
+//! Desk's launch and memory with.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static LAUNCHED: OnceLock<Instant> = OnceLock::new();
+
+/// Prints the mark `make bench` waits for.
+#[tauri::command]
+fn loaded() {
+    let ms = LAUNCHED.get().map_or(0, |t| t.elapsed().as_millis());
+    println!("bench-bare: page loaded {ms} ms after launch");
+}
+
+fn main() {
+    LAUNCHED.get_or_init(Instant::now);
+    if let Err(err) = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![loaded])
+        .run(tauri::generate_context!())
+    {
+        eprintln!("bench-bare: {err}");
+        std::process::exit(1);
+    }
+}

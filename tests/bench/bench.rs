@@ -1,0 +1,472 @@
+//! `make bench`: PMI Desk side by side with a bare Tauri 2 window (tests/bench/bare), built from
+//! the same toolchain and features, under the Xvfb display and session D-Bus `scripts/bench.sh`
+//! gives it. No WebDriver in the measured path:
+//!
+//! - launch: from spawning the binary to the line it prints when its page is shown (PMI Desk:
+//!   the Meetings tab with the PMI, reported by the UI; the bare window: its page's load event);
+//! - memory: 5 s after that, PSS summed over the process and all its children (the WebKit web
+//!   and network processes), from `/proc/<pid>/smaps_rollup`;
+//! - the tray: read from `target/bench/tray.json`, which the in-process tray benchmark wrote;
+//! - the local service: 1,000 creates from 8 concurrent clients, then 10,000 meetings listed
+//!   page by page (page_size 300);
+//! - sizes: the stripped release binary and the `.deb`.
+//!
+//! Runs alternate between the two apps, each on fresh data and cache folders. It prints a
+//! table and writes it as JSON to `target/bench/bench.json`; its last line is
+//! `bench: launch <r>x, memory <r>x a bare Tauri window` (ratios of the medians).
+
+// A benchmark fails by stopping with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+const IDLE: Duration = Duration::from_secs(5);
+
+struct Stats {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+fn stats(values: &[f64]) -> Stats {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    Stats {
+        median: if v.len() % 2 == 1 {
+            v[v.len() / 2]
+        } else {
+            (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+        },
+        min: v[0],
+        max: v[v.len() - 1],
+    }
+}
+
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
+}
+
+/// Every process below `root`, `root` included.
+fn process_tree(root: u32) -> Vec<u32> {
+    let mut parents: HashMap<u32, u32> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            parents.insert(pid, ppid);
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| **p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    tree
+}
+
+/// PSS of a process tree, in MB (10^6 bytes).
+fn pss_mb(root: u32) -> f64 {
+    let kib: u64 = process_tree(root)
+        .into_iter()
+        .map(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find(|l| l.starts_with("Pss:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<u64>().ok())
+                })
+                .unwrap_or(0)
+        })
+        .sum();
+    kib as f64 * 1024.0 / 1e6
+}
+
+fn stop(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+    for _ in 0..50 {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let _ = child.wait();
+}
+
+/// One launch: the time until `mark` is printed, and the memory after 5 s idle.
+fn launch(binary: &Path, mark: &str) -> Result<(f64, f64)> {
+    use std::os::unix::process::CommandExt;
+    let home = tempfile::tempdir()?;
+    let dir = |name: &str| {
+        let d = home.path().join(name);
+        std::fs::create_dir_all(&d).map(|()| d)
+    };
+    let asked = Instant::now();
+    let mut child = Command::new(binary)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", dir("data")?)
+        .env("XDG_CACHE_HOME", dir("cache")?)
+        .env("XDG_CONFIG_HOME", dir("config")?)
+        .env("PMI_DESK_DATA_DIR", dir("pmi-desk")?)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wanted = mark.to_owned();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains(&wanted) {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let shown = rx.recv_timeout(Duration::from_secs(60));
+    let launch_ms = asked.elapsed().as_secs_f64() * 1000.0;
+    if shown.is_err() {
+        stop(&mut child);
+        bail!("{} never printed “{mark}”", binary.display());
+    }
+    std::thread::sleep(IDLE);
+    let memory = pss_mb(child.id());
+    stop(&mut child);
+    Ok((launch_ms, memory))
+}
+
+async fn admin_token(http: &reqwest::Client, base: &str) -> Result<String> {
+    let token: Value = http
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(
+            zoom_sandbox::DEFAULT_CLIENT_ID,
+            Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
+        )
+        .form(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(token["access_token"]
+        .as_str()
+        .context("no token")?
+        .to_owned())
+}
+
+/// Creates `count` meetings from `clients` concurrent clients; the time of each create, in ms.
+async fn create_meetings(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    count: usize,
+    clients: usize,
+) -> Result<Vec<f64>> {
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, base, token, next) = (
+            http.clone(),
+            base.to_owned(),
+            token.to_owned(),
+            next.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let start = format!(
+                    "2031-{:02}-{:02}T{:02}:00:00Z",
+                    1 + i % 12,
+                    1 + i % 28,
+                    i % 24
+                );
+                let asked = Instant::now();
+                let status = http
+                    .post(format!("{base}/v2/users/me/meetings"))
+                    .bearer_auth(&token)
+                    .json(&json!({
+                        "topic": format!("Bench {i}"), "type": 2, "start_time": start,
+                        "duration": 30, "timezone": "UTC", "settings": {"use_pmi": false}
+                    }))
+                    .send()
+                    .await?
+                    .status();
+                times.push(asked.elapsed().as_secs_f64() * 1000.0);
+                if status != 201 {
+                    bail!("create answered {status}");
+                }
+            }
+            Ok(times)
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await??);
+    }
+    Ok(all)
+}
+
+/// Lists every scheduled meeting page by page; the time of each page, in ms, and how many.
+async fn list_pages(http: &reqwest::Client, base: &str, token: &str) -> Result<(Vec<f64>, usize)> {
+    let mut times = Vec::new();
+    let mut seen = 0;
+    let mut page_token = String::new();
+    loop {
+        let asked = Instant::now();
+        let page: Value = http
+            .get(format!("{base}/v2/users/me/meetings"))
+            .bearer_auth(token)
+            .query(&[
+                ("type", "scheduled"),
+                ("page_size", "300"),
+                ("next_page_token", page_token.as_str()),
+            ])
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        times.push(asked.elapsed().as_secs_f64() * 1000.0);
+        seen += page["meetings"].as_array().map_or(0, Vec::len);
+        page_token = page["next_page_token"].as_str().unwrap_or("").to_owned();
+        if page_token.is_empty() {
+            return Ok((times, seen));
+        }
+    }
+}
+
+async fn service() -> Result<Value> {
+    let dir = tempfile::tempdir()?;
+    let mut config = zoom_sandbox::Config::new(dir.path());
+    config.daily_meeting_limit = 1_000_000;
+    let sandbox = zoom_sandbox::Sandbox::start(config).await?;
+    let base = sandbox.base_url().to_owned();
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let token = admin_token(&http, &base).await?;
+    let asked = Instant::now();
+    let creates = create_meetings(&http, &base, &token, 1_000, 8).await?;
+    let create_secs = asked.elapsed().as_secs_f64();
+    create_meetings(&http, &base, &token, 9_000, 8).await?;
+    let mut pages = Vec::new();
+    for _ in 0..3 {
+        let (times, seen) = list_pages(&http, &base, &token).await?;
+        if seen != 10_000 {
+            bail!("listed {seen} meetings, not 10,000");
+        }
+        pages.extend(times);
+    }
+    sandbox.stop().await;
+    Ok(json!({
+        "creates": {
+            "count": creates.len(), "clients": 8,
+            "per_second": creates.len() as f64 / create_secs,
+            "p50_ms": percentile(&creates, 50.0), "p99_ms": percentile(&creates, 99.0),
+        },
+        "list_pages": {
+            "meetings": 10_000, "page_size": 300, "pages": pages.len(),
+            "p50_ms": percentile(&pages, 50.0), "p99_ms": percentile(&pages, 99.0),
+        },
+    }))
+}
+
+fn size_of(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len())
+}
+
+fn newest_deb(target: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(target.join("release/bundle/deb"))
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "deb"))
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| pmi_desk_e2e::workspace_root().join("target"));
+    let app = target.join("release/pmi-desk");
+    let bare = target.join("release/bench-bare");
+    let apps = [
+        ("PMI Desk", app.as_path(), "PMI Desk: Meetings tab shown"),
+        (
+            "bare Tauri window",
+            bare.as_path(),
+            "bench-bare: page loaded",
+        ),
+    ];
+    let mut launches: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut memory: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        // Alternate which goes first, so neither always meets a warmer system.
+        let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let (name, binary, mark) = apps[i];
+            let (ms, mb) = launch(binary, mark)?;
+            eprintln!(
+                "run {}: {name}: shown after {ms:.0} ms, PSS {mb:.0} MB",
+                run + 1
+            );
+            launches[i].push(ms);
+            memory[i].push(mb);
+        }
+    }
+
+    let service = service().await?;
+    let tray: Value = std::fs::read_to_string(target.join("bench/tray.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    let binary_bytes = size_of(&app);
+    let deb = newest_deb(&target);
+    let deb_bytes = deb.as_deref().and_then(size_of);
+
+    let (l, lb) = (stats(&launches[0]), stats(&launches[1]));
+    let (m, mb) = (stats(&memory[0]), stats(&memory[1]));
+    let launch_ratio = l.median / lb.median;
+    let memory_ratio = m.median / mb.median;
+
+    println!();
+    println!(
+        "{:<44} {:>9} {:>9} {:>9} {:>7}  target",
+        "measure", "median", "min", "max", "ratio"
+    );
+    let row = |name: &str, s: &Stats, ratio: Option<f64>, target: &str| {
+        println!(
+            "{name:<44} {:>9.1} {:>9.1} {:>9.1} {:>7}  {target}",
+            s.median,
+            s.min,
+            s.max,
+            ratio.map_or(String::new(), |r| format!("{r:.2}x"))
+        );
+    };
+    row(
+        "launch → Meetings tab with PMI (ms)",
+        &l,
+        Some(launch_ratio),
+        "≤ 1.1x",
+    );
+    row("launch → bare page loaded (ms)", &lb, None, "");
+    row(
+        "memory after 5 s idle, PSS (MB)",
+        &m,
+        Some(memory_ratio),
+        "≤ 1.1x",
+    );
+    row("bare window memory, PSS (MB)", &mb, None, "");
+    if let Some(rows) = tray.as_array() {
+        for r in rows {
+            let s = Stats {
+                median: r["median_ms"].as_f64().unwrap_or(f64::NAN),
+                min: r["min_ms"].as_f64().unwrap_or(f64::NAN),
+                max: r["max_ms"].as_f64().unwrap_or(f64::NAN),
+            };
+            let name = format!(
+                "tray {} (ms; {} requests)",
+                r["action"].as_str().unwrap_or("?"),
+                r["requests"]
+            );
+            row(&name, &s, None, "≤ 10 ms, 0 requests");
+        }
+    } else {
+        println!("tray: no target/bench/tray.json (run scripts/bench.sh)");
+    }
+    let pages = &service["list_pages"];
+    println!(
+        "{:<44} p50 {:.2} ms, p99 {:.2} ms ({} pages)  target p99 ≤ 20 ms",
+        "list 10,000 meetings, per page of 300",
+        pages["p50_ms"].as_f64().unwrap_or(f64::NAN),
+        pages["p99_ms"].as_f64().unwrap_or(f64::NAN),
+        pages["pages"]
+    );
+    let creates = &service["creates"];
+    println!(
+        "{:<44} {:.0}/s, p99 {:.2} ms",
+        "1,000 creates, 8 concurrent clients",
+        creates["per_second"].as_f64().unwrap_or(f64::NAN),
+        creates["p99_ms"].as_f64().unwrap_or(f64::NAN)
+    );
+    let mb_of = |b: Option<u64>| {
+        b.map_or("not built".to_owned(), |b| {
+            format!("{:.1} MB", b as f64 / 1e6)
+        })
+    };
+    println!(
+        "{:<44} {}  target ≤ 15 MB",
+        "release binary, stripped",
+        mb_of(binary_bytes)
+    );
+    println!(
+        "{:<44} {}  target ≤ 8 MiB",
+        ".deb",
+        deb_bytes.map_or("not built (make package)".to_owned(), |b| format!(
+            "{:.2} MiB",
+            b as f64 / 1048576.0
+        ))
+    );
+
+    let machine = json!({
+        "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "kernel": std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim(),
+        "os": std::fs::read_to_string("/etc/os-release").ok().and_then(|t| t.lines().find(|l| l.starts_with("PRETTY_NAME=")).map(|l| l.trim_start_matches("PRETTY_NAME=").trim_matches('"').to_owned())),
+    });
+    let report = json!({
+        "runs": runs,
+        "machine": machine,
+        "launch_ms": {"pmi_desk": launches[0], "bare": launches[1], "ratio_of_medians": launch_ratio},
+        "memory_pss_mb": {"pmi_desk": memory[0], "bare": memory[1], "ratio_of_medians": memory_ratio},
+        "tray": tray,
+        "service": service,
+        "binary_bytes": binary_bytes,
+        "deb": deb.map(|d| d.display().to_string()),
+        "deb_bytes": deb_bytes,
+    });
+    let out = target.join("bench");
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(
+        out.join("bench.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    println!("(written to {})", out.join("bench.json").display());
+    println!("bench: launch {launch_ratio:.2}x, memory {memory_ratio:.2}x a bare Tauri window");
+    Ok(())
+}
