@@ -1,11 +1,13 @@
-import { App } from "./app";
+import { mount } from "svelte";
+import App from "./App.svelte";
 import { backend } from "./backend";
+import { Desk } from "./desk.svelte";
 
-const root = document.getElementById("app");
-if (root) {
-  const app = new App(root, backend);
-  document.addEventListener("pmi-desk:status", (e) => app.say(String((e as CustomEvent).detail)));
-  void backend.onOpenSchedule(() => app.openSchedule());
-  void backend.onConfirmStart((what) => void (what === "room" ? app.startRoom(true) : app.newMeeting(true)));
-  void app.load();
+const target = document.getElementById("app");
+if (target) {
+  const desk = new Desk();
+  mount(App, { target, props: { desk } });
+  void backend.onOpenSchedule(() => desk.openSchedule());
+  void backend.onConfirmStart((what) => void (what === "room" ? desk.startRoom(true) : desk.newMeeting(true)));
+  void desk.load();
 }
