@@ -7,15 +7,55 @@
 
 use std::time::Duration;
 
+use fantoccini::key::Key;
+use fantoccini::Locator;
 use pmi_desk_e2e::{clipboard_text, lock_on_account, App};
 
-/// Tomorrow's date, `yyyy-mm-dd`, in local time.
-fn tomorrow() -> String {
+/// `date -d <when> <format>` in local time, e.g. `date_of("tomorrow", "+%Y-%m-%d")`.
+fn date_of(when: &str, format: &str) -> String {
     let out = std::process::Command::new("date")
-        .args(["-d", "tomorrow", "+%Y-%m-%d"])
+        .args(["-d", when, format])
         .output()
         .unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Tomorrow's date, `yyyy-mm-dd`, in local time.
+fn tomorrow() -> String {
+    date_of("tomorrow", "+%Y-%m-%d")
+}
+
+/// Selects the listed meeting with this topic (a click, as a person would), and waits until
+/// the detail pane shows it.
+async fn select_meeting(app: &App, topic: &str) -> anyhow::Result<()> {
+    for item in app
+        .client
+        .find_all(Locator::Css("[data-testid=meeting]"))
+        .await?
+    {
+        if item.find(Locator::Css(".topic")).await?.text().await? == topic {
+            item.click().await?;
+            app.wait_for_text("[data-testid=meeting-detail] h2", |t| t == topic)
+                .await?;
+            return Ok(());
+        }
+    }
+    anyhow::bail!("no meeting {topic:?} in the list")
+}
+
+/// The list's day groups: each heading with the topics under it, in order.
+async fn day_groups(app: &App) -> Vec<(String, Vec<String>)> {
+    let groups = app
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('#meeting-list [role=group]')).map(g => \
+             [g.querySelector('[data-testid=day-heading]').textContent, \
+              Array.from(g.querySelectorAll('[role=option] .topic')).map(t => t.textContent)]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(groups).unwrap()
 }
 
 async fn pmi_of(app: &App) -> String {
@@ -159,8 +199,9 @@ async fn scheduling_on_the_pmi_lists_it_with_omn_and_warns_about_back_to_back() 
     fill_schedule(&app, "Design review", "10:00", "30", true).await?;
     app.click("#s-save").await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
+    select_meeting(&app, "Design review").await?;
     let link = app
-        .text_of("[data-testid=meeting] [data-testid=join-link]")
+        .text_of("[data-testid=meeting-detail] [data-testid=join-link]")
         .await?;
     assert!(
         link.contains(&format!("/j/{}", pmi.replace(' ', ""))) && link.contains("omn="),
@@ -192,7 +233,6 @@ async fn scheduling_on_the_pmi_lists_it_with_omn_and_warns_about_back_to_back() 
         .await?;
     app.click("#s-save").await?;
     app.wait_for_count("[data-testid=meeting]", 2).await?;
-    app.screenshot("meetings-tab").await?;
     app.quit().await?;
     Ok(())
 }
@@ -401,6 +441,7 @@ async fn editing_only_the_topic_keeps_the_link_the_passcode_and_every_setting() 
     app.type_into("#s-end-times", "4").await?;
     app.click("#s-save").await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
+    select_meeting(&app, "Quarterly plan").await?;
     let link = app.text_of("[data-testid=join-link]").await?;
 
     // Edit shows it as it is.
@@ -418,6 +459,11 @@ async fn editing_only_the_topic_keeps_the_link_the_passcode_and_every_setting() 
     app.type_into("#s-topic", "Quarterly plan, renamed").await?;
     app.click("#s-save").await?;
     app.wait_for_text("[data-testid=meeting] .topic", |t| {
+        t == "Quarterly plan, renamed"
+    })
+    .await?;
+    // Still selected after the list is read again, with the same link.
+    app.wait_for_text("[data-testid=meeting-detail] h2", |t| {
         t == "Quarterly plan, renamed"
     })
     .await?;
@@ -526,6 +572,231 @@ async fn choosing_the_pmi_and_the_personal_link_shows_them_everywhere() -> anyho
         t.ends_with("/my/jane.doe")
     })
     .await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_two_pane_tab_lists_the_pmi_first_then_meetings_by_day_and_shows_the_selected_one(
+) -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let pmi = pmi_of(&app).await;
+    // One meeting in two hours (today, unless that is after midnight), one tomorrow on the PMI.
+    app.click("#schedule").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    app.type_into("#s-topic", "Budget sync").await?;
+    app.choose("s-date", &date_of("+2 hours", "+%Y-%m-%d"))
+        .await?;
+    app.choose("s-time", &date_of("+2 hours", "+%H:%M")).await?;
+    app.click("#s-auto-id").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    fill_schedule(&app, "Design review", "10:00", "45", true).await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 2).await?;
+
+    // The list: My Personal Meeting ID first (selected), then the meetings under their day.
+    let options = app
+        .client
+        .find_all(Locator::Css("#meeting-list [role=option]"))
+        .await?;
+    assert_eq!(options.len(), 3);
+    assert_eq!(
+        options[0].attr("data-testid").await?.as_deref(),
+        Some("pmi-item")
+    );
+    let first = options[0].text().await?;
+    assert!(
+        first.contains("My Personal Meeting ID (PMI)") && first.contains(&pmi),
+        "{first}"
+    );
+    assert_eq!(
+        options[0].attr("aria-selected").await?.as_deref(),
+        Some("true")
+    );
+    let today = date_of("now", "+%Y-%m-%d") == date_of("+2 hours", "+%Y-%m-%d");
+    let expected: Vec<(String, Vec<String>)> = if today {
+        vec![
+            ("Today".into(), vec!["Budget sync".into()]),
+            ("Tomorrow".into(), vec!["Design review".into()]),
+        ]
+    } else {
+        vec![(
+            "Tomorrow".into(),
+            vec!["Budget sync".into(), "Design review".into()],
+        )]
+    };
+    assert_eq!(day_groups(&app).await, expected);
+    // No long links in the list, and the PMI meeting has its badge.
+    let list = app.text_of("#meeting-list").await?;
+    assert!(!list.contains("pwd=") && !list.contains("http"), "{list}");
+    assert_eq!(app.count("#meeting-list [data-testid=pmi-badge]").await?, 1);
+
+    // The selected meeting on the right: topic, time, Meeting ID, its link and its buttons.
+    select_meeting(&app, "Design review").await?;
+    let when = app.text_of("[data-testid=meeting-when]").await?;
+    assert!(when.contains("10:00") && when.contains("45 min"), "{when}");
+    assert_eq!(app.text_of("[data-testid=meeting-id]").await?, pmi);
+    assert_eq!(
+        app.text_of("[data-testid=meeting-detail] .badge").await?,
+        "PMI"
+    );
+    let link = app
+        .text_of("[data-testid=meeting-detail] [data-testid=join-link]")
+        .await?;
+    assert!(link.contains("pwd=") && link.contains("omn="), "{link}");
+    for button in [
+        "meeting-start",
+        "meeting-copy-invitation",
+        "meeting-edit",
+        "meeting-delete",
+    ] {
+        assert_eq!(
+            app.count(&format!(
+                "[data-testid=meeting-detail] [data-testid={button}]"
+            ))
+            .await?,
+            1,
+            "{button}"
+        );
+    }
+    assert_eq!(app.count("[data-testid=room-detail]").await?, 0);
+    app.screenshot("meetings-tab").await?;
+    app.quit().await?;
+
+    // The same in a dark desktop theme.
+    let dark = App::launch_with(data.path(), &[("GTK_THEME", "Adwaita:dark")]).await?;
+    pmi_of(&dark).await;
+    dark.wait_for_count("[data-testid=meeting]", 2).await?;
+    select_meeting(&dark, "Design review").await?;
+    dark.screenshot("meetings-tab-dark").await?;
+    dark.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn arrow_keys_select_a_meeting_and_enter_starts_it() -> anyhow::Result<()> {
+    let app = App::launch_fresh().await?;
+    pmi_of(&app).await;
+    fill_schedule(&app, "Keyboard sync", "11:00", "30", false).await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    let id = app.attr("[data-testid=meeting]", "data-id").await?.unwrap();
+
+    // Focus the list on its first item, My Personal Meeting ID; Down selects the meeting.
+    app.click("#pmi-option").await?;
+    app.client
+        .active_element()
+        .await?
+        .send_keys(&Key::Down)
+        .await?;
+    app.wait_for_text("[data-testid=meeting-detail] h2", |t| t == "Keyboard sync")
+        .await?;
+    assert_eq!(
+        app.attr("[data-testid=meeting]", "aria-selected")
+            .await?
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        app.attr("#pmi-option", "aria-selected").await?.as_deref(),
+        Some("false")
+    );
+    let focused = app.client.active_element().await?;
+    assert_eq!(focused.attr("data-id").await?.as_deref(), Some(id.as_str()));
+    // Up goes back to the personal room, Down to the meeting again.
+    focused.send_keys(&Key::Up).await?;
+    app.find("[data-testid=room-detail]").await?;
+    app.client
+        .active_element()
+        .await?
+        .send_keys(&Key::Down)
+        .await?;
+    app.wait_for_text("[data-testid=meeting-detail] h2", |t| t == "Keyboard sync")
+        .await?;
+
+    // Enter starts the selected meeting.
+    let opened_before = app.opened_links().len();
+    app.client
+        .active_element()
+        .await?
+        .send_keys(&Key::Enter)
+        .await?;
+    app.wait_for_text("[data-testid=status]", |t| t == "Started “Keyboard sync”")
+        .await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !app.opened_links()[opened_before..]
+        .iter()
+        .any(|l| l.contains(&format!("/s/{id}")))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            app.opened_links()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn show_meeting_invitation_unfolds_the_invitation_of_the_selected_item() -> anyhow::Result<()>
+{
+    let app = App::launch_fresh().await?;
+    let pmi = pmi_of(&app).await;
+    fill_schedule(&app, "Invitation check", "16:00", "30", false).await?;
+    app.type_into("#s-passcode", "inv1234").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+
+    // The personal room's invitation, folded until asked for.
+    assert_eq!(
+        app.attr("#show-invitation", "aria-expanded")
+            .await?
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(app.text_of("[data-testid=invitation]").await?, "");
+    app.click("#show-invitation").await?;
+    let room = app
+        .wait_for_text("[data-testid=invitation]", |t| !t.is_empty())
+        .await?;
+    assert!(
+        room.starts_with("Local User is inviting you") && room.contains(&pmi),
+        "{room}"
+    );
+    assert_eq!(
+        app.text_of("#show-invitation").await?,
+        "Hide Meeting Invitation"
+    );
+
+    // The meeting's: its topic, link, Meeting ID and passcode (read whole).
+    select_meeting(&app, "Invitation check").await?;
+    let link = app.text_of("[data-testid=join-link]").await?;
+    let number = app.text_of("[data-testid=meeting-id]").await?;
+    app.click("#show-invitation").await?;
+    let shown = app
+        .wait_for_text("[data-testid=invitation]", |t| t.contains("Passcode:"))
+        .await?;
+    assert!(
+        shown.contains("Topic: Invitation check")
+            && shown.contains(&link)
+            && shown.contains(&format!("Meeting ID: {number}"))
+            && shown.contains("Passcode: inv1234"),
+        "{shown}"
+    );
+    app.screenshot("meeting-invitation").await?;
+    // Copy Invitation puts Zoom's own invitation of that meeting on the clipboard.
+    app.click("[data-testid=meeting-copy-invitation]").await?;
+    app.wait_for_text("[data-testid=meeting-copy-invitation]", |t| t == "Copied")
+        .await?;
+    let copied = clipboard_text()?;
+    assert!(
+        copied.contains("Invitation check") && copied.contains(&link),
+        "{copied}"
+    );
     app.quit().await?;
     Ok(())
 }

@@ -1,4 +1,5 @@
 // Dates and times in the user's own time zone, as the Meetings tab shows them.
+import type { Recurrence } from "./bindings/Recurrence";
 
 export function formatStart(start: string | null, locale?: string): string {
   if (!start) return "No fixed time";
@@ -80,4 +81,102 @@ export function nextHalfHour(now: Date): Date {
   next.setSeconds(0, 0);
   next.setMinutes(next.getMinutes() < 30 ? 30 : 60);
   return next;
+}
+
+/** The clock of `zone`, or the local one. */
+function inZone(zone: string | null | undefined): Intl.DateTimeFormatOptions {
+  return zone ? { timeZone: zone } : {};
+}
+
+/** "10:00 AM" for a moment, in local time (or on the clock of `zone`). */
+export function formatTime(date: Date, locale?: string, zone?: string | null): string {
+  return new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit", ...inZone(zone) }).format(date);
+}
+
+/** "10:00 AM – 10:30 AM", "10:00 AM" without a duration, or "No fixed time"; local time (or the
+ * clock of `zone`). */
+export function formatTimeRange(start: string | null, minutes: number | null, locale?: string, zone?: string | null): string {
+  if (!start) return "No fixed time";
+  const from = new Date(start);
+  if (minutes === null) return formatTime(from, locale, zone);
+  return `${formatTime(from, locale, zone)} – ${formatTime(new Date(from.getTime() + minutes * 60_000), locale, zone)}`;
+}
+
+/** "Wednesday, January 2, 2030", in local time (or on the clock of `zone`). */
+export function formatLongDate(start: string, locale?: string, zone?: string | null): string {
+  return new Intl.DateTimeFormat(locale, { weekday: "long", year: "numeric", month: "long", day: "numeric", ...inZone(zone) }).format(
+    new Date(start),
+  );
+}
+
+/** "Today", "Tomorrow", or the day ("Wed, Jan 2", with the year when it is not `now`'s year),
+ * on the local calendar. */
+export function dayHeading(start: string, now: Date, locale?: string): string {
+  const day = new Date(start);
+  const key = dateAndTime(day).date;
+  if (key === dateAndTime(now).date) return "Today";
+  if (key === dateAndTime(new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1)).date) return "Tomorrow";
+  const year: Intl.DateTimeFormatOptions = day.getFullYear() === now.getFullYear() ? {} : { year: "numeric" };
+  return new Intl.DateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", ...year }).format(day);
+}
+
+/** Meetings grouped under their local day, in the order given; those without a fixed time last. */
+export function groupByDay<M extends { start: string | null }>(
+  meetings: readonly M[],
+  now: Date,
+  locale?: string,
+): { key: string; heading: string; meetings: M[] }[] {
+  const groups = new Map<string, { key: string; heading: string; meetings: M[] }>();
+  for (const m of meetings) {
+    const key = m.start ? dateAndTime(new Date(m.start)).date : "no-fixed-time";
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, heading: m.start ? dayHeading(m.start, now, locale) : "No fixed time", meetings: [] };
+      groups.set(key, group);
+    }
+    group.meetings.push(m);
+  }
+  const all = [...groups.values()];
+  return [...all.filter((g) => g.key !== "no-fixed-time"), ...all.filter((g) => g.key === "no-fixed-time")];
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/** How a meeting repeats, in words: "Every 2 weeks on Mon, Wed, 4 times"; an end date on the
+ * clock of `zone` (the meeting's own). */
+export function describeRecurrence(r: Recurrence, locale?: string, zone?: string | null): string {
+  const unit = { day: "day", week: "week", month: "month" }[r.every];
+  let text = r.interval > 1 ? `Every ${r.interval} ${unit}s` : `Every ${unit}`;
+  if (r.every === "week" && r.weekly_days.length > 0) {
+    text += ` on ${r.weekly_days.map((d) => WEEKDAYS[d - 1] ?? "?").join(", ")}`;
+  }
+  if (r.every === "month" && r.monthly_day !== null) text += ` on day ${r.monthly_day}`;
+  if (r.end.kind === "after") return `${text}, ${r.end.value} ${r.end.value === 1 ? "time" : "times"}`;
+  const until = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", year: "numeric", ...inZone(zone) }).format(
+    new Date(r.end.value),
+  );
+  return `${text}, until ${until}`;
+}
+
+/** A meeting's own details as text, for "Show Meeting Invitation" on a meeting (the full
+ * invitation of a meeting is only had from Zoom by Copy Invitation). */
+export function meetingDetailsText(
+  m: { topic: string; start: string | null; duration_minutes: number | null; time_zone: string | null; join_link: string; join_number_formatted: string },
+  passcode: string | null,
+  locale?: string,
+): string {
+  // As Zoom's invitations do: on the meeting's own clock, its time zone named.
+  const when = m.start
+    ? `${formatLongDate(m.start, locale, m.time_zone)}, ${formatTimeRange(m.start, m.duration_minutes, locale, m.time_zone)}`
+    : "No fixed time";
+  return [
+    `Topic: ${m.topic}`,
+    `Time: ${when}${m.time_zone ? ` (${m.time_zone.replace(/_/g, " ")})` : ""}`,
+    "",
+    "Join Zoom Meeting",
+    m.join_link,
+    "",
+    `Meeting ID: ${m.join_number_formatted}`,
+    ...(passcode ? [`Passcode: ${passcode}`] : []),
+  ].join("\n");
 }
