@@ -1,0 +1,305 @@
+//! Beyond Zoom's client, on the real window: Join from anything pasted (and a Zoom link on the
+//! clipboard offered once), global shortcuts sent as keys to the X server, and reminders seen
+//! as notifications on the session bus. Run one at a time: each test owns its app, the
+//! display's keyboard and clipboard.
+
+// A test fails by panicking, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pmi_desk_e2e::{clipboard_text, App};
+
+async fn pmi_of(app: &App) -> String {
+    app.wait_for_text("[data-testid=pmi]", |t| t.len() == 12)
+        .await
+        .unwrap()
+}
+
+/// Waits up to 10 s for a link the app opened, after the first `skip`.
+async fn opened_after(app: &App, skip: usize, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(link) = app.opened_links().iter().skip(skip).find(|l| wanted(l)) {
+            return link.clone();
+        }
+        assert!(Instant::now() < deadline, "opened: {:?}", app.opened_links());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Puts `text` on the clipboard from another program, as a person copying a link would.
+fn copy_elsewhere(text: &str) {
+    let mut xclip = Command::new("xclip")
+        .args(["-selection", "clipboard"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    xclip
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    assert!(xclip.wait().unwrap().success());
+}
+
+/// Pastes `text` into a field: its whole value at once, then the input event, as a paste does.
+async fn paste(app: &App, css: &str, text: &str) -> anyhow::Result<()> {
+    app.find(css).await?;
+    app.client
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.focus(); el.value = arguments[1]; \
+             el.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));",
+            vec![css.into(), text.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+async fn save_settings(app: &App) -> anyhow::Result<()> {
+    app.click("dialog.settings button[type=submit]").await?;
+    app.wait_for_count("dialog.settings", 0).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn join_takes_each_kind_of_paste_and_says_why_not_for_bad_input() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    let invitation = "Jane Doe is inviting you to a scheduled Zoom meeting.\n\nTopic: Plan\n\n\
+        Join Zoom Meeting\nhttps://us05web.zoom.us/j/85746065432?pwd=Zx9.1\n\n\
+        Meeting ID: 857 4606 5432\nPasscode: 123456\n";
+    for (pasted, understood, opens) in [
+        (
+            "857 4606 5432",
+            "Meeting 857 4606 5432, no passcode in the text",
+            "https://zoom.us/j/85746065432",
+        ),
+        (
+            "857-4606-5432",
+            "Meeting 857 4606 5432, no passcode in the text",
+            "https://zoom.us/j/85746065432",
+        ),
+        (
+            "https://acme.zoom.us/j/85746065432?pwd=abc.1",
+            "Meeting 857 4606 5432, with passcode",
+            "https://acme.zoom.us/j/85746065432?pwd=abc.1",
+        ),
+        (
+            "https://zoom.us/my/jane.doe",
+            "Personal link jane.doe",
+            "https://zoom.us/my/jane.doe",
+        ),
+        (
+            "zoommtg://zoom.us/join?confno=85746065432&pwd=abc",
+            "Meeting 857 4606 5432, with passcode",
+            "https://zoom.us/j/85746065432",
+        ),
+        (
+            invitation,
+            "Meeting 857 4606 5432, with passcode",
+            "https://us05web.zoom.us/j/85746065432?pwd=Zx9.1",
+        ),
+    ] {
+        app.click("#join").await?;
+        app.find("[data-testid=join-dialog]").await?;
+        paste(&app, "#join-text", pasted).await?;
+        let said = app
+            .wait_for_text("[data-testid=join-understood]", |t| !t.is_empty())
+            .await?;
+        assert_eq!(said, format!("{understood} · opens in your browser"));
+        let before = app.opened_links().len();
+        app.click("#join-go").await?;
+        app.wait_for_count("[data-testid=join-dialog]", 0).await?;
+        assert_eq!(opened_after(&app, before, |_| true).await, opens, "{pasted}");
+    }
+
+    for (pasted, reason) in [
+        ("lunch at noon?", "No meeting ID or Zoom link in this text."),
+        ("1234 5678", "A meeting ID has 9 to 11 digits; “1234 5678” has 8."),
+        (
+            "https://zoom.evil.com/j/85746065432",
+            "“zoom.evil.com” is not a Zoom address: PMI Desk opens meeting links from Zoom only.",
+        ),
+    ] {
+        app.click("#join").await?;
+        app.type_into("#join-text", pasted).await?;
+        let said = app
+            .wait_for_text("[data-testid=err-join]", |t| !t.is_empty())
+            .await?;
+        assert_eq!(said, reason);
+        if pasted.contains("evil") {
+            app.screenshot("join-bad-input").await?;
+        }
+        let before = app.opened_links().len();
+        app.click("#join-go").await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(app.opened_links().len(), before, "nothing opened");
+        assert_eq!(app.count("[data-testid=join-dialog]").await?, 1, "kept open");
+        app.click("[data-testid=join-dialog] button[type=button]")
+            .await?;
+        app.wait_for_count("[data-testid=join-dialog]", 0).await?;
+    }
+
+    // A Zoom link copied elsewhere is offered when the window gains focus, once.
+    copy_elsewhere("Our call: https://zoom.us/j/3542471135?pwd=xyz");
+    app.client
+        .execute("window.dispatchEvent(new Event('focus'))", vec![])
+        .await?;
+    let offer = app
+        .wait_for_text("#join-offer", |t| !t.is_empty())
+        .await?;
+    assert_eq!(offer, "Join 354 247 1135");
+    app.screenshot("join-offer").await?;
+    let before = app.opened_links().len();
+    app.click("#join-offer").await?;
+    assert_eq!(
+        opened_after(&app, before, |_| true).await,
+        "https://zoom.us/j/3542471135?pwd=xyz"
+    );
+    app.client
+        .execute("window.dispatchEvent(new Event('focus'))", vec![])
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.count("[data-testid=join-offer]").await?, 0, "offered once");
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let pmi = pmi_of(&app).await.replace(' ', "");
+    let personal = app.text_of("[data-testid=personal-link]").await?;
+    app.click("#open-settings").await?;
+    app.find("dialog.settings").await?;
+    assert_eq!(app.value_of("#shortcut-start-room").await?, "", "off by default");
+    // Two actions on one shortcut: refused at the field.
+    app.type_into("#shortcut-start-room", "Ctrl+Alt+P").await?;
+    app.type_into("#shortcut-copy-link", "ctrl+alt+p").await?;
+    app.click("dialog.settings button[type=submit]").await?;
+    let said = app
+        .wait_for_text("#err-shortcut-copy-link", |t| !t.is_empty())
+        .await?;
+    assert!(said.contains("already the shortcut for Start my personal room"), "{said}");
+    app.find("#shortcut-copy-link").await?.clear().await?;
+    app.type_into("#shortcut-copy-link", "Ctrl+Alt+L").await?;
+    app.screenshot("settings-shortcuts").await?;
+    save_settings(&app).await?;
+
+    // The keys, sent to the X server as a keyboard would: the app acts wherever the focus is.
+    let before = app.opened_links().len();
+    assert!(Command::new("xdotool").args(["key", "ctrl+alt+p"]).status()?.success());
+    let opened = opened_after(&app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
+    assert!(opened.starts_with("http://127.0.0.1:"), "{opened}");
+    copy_elsewhere("something else");
+    assert!(Command::new("xdotool").args(["key", "ctrl+alt+l"]).status()?.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while clipboard_text()? != personal {
+        assert!(Instant::now() < deadline, "clipboard: {:?}", clipboard_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await?;
+    Ok(())
+}
+
+/// Watches the session bus for notifications, as a notification server would see them.
+struct NotificationWatch {
+    monitor: std::process::Child,
+    log: std::path::PathBuf,
+}
+
+impl NotificationWatch {
+    fn start(dir: &std::path::Path) -> Self {
+        let log = dir.join("notifications.log");
+        let monitor = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (make test installs dbus)");
+        std::thread::sleep(Duration::from_millis(500));
+        Self { monitor, log }
+    }
+
+    /// Notifications whose summary starts with `summary`.
+    fn count(&self, summary: &str) -> usize {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .matches(&format!("string \"{summary}"))
+            .count()
+    }
+}
+
+impl Drop for NotificationWatch {
+    fn drop(&mut self) {
+        let _ = self.monitor.kill();
+        let _ = self.monitor.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_soon_gets_one_reminder_on_the_session_bus() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let watch = NotificationWatch::start(data.path());
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    // Remind an hour ahead, so a meeting 30 minutes from now is due at once.
+    app.click("#open-settings").await?;
+    app.find("dialog.settings").await?;
+    assert_eq!(app.value_of("#reminder-minutes").await?, "5", "5 minutes by default");
+    app.find("#reminder-minutes").await?.clear().await?;
+    app.type_into("#reminder-minutes", "60").await?;
+    save_settings(&app).await?;
+
+    let soon = |format: &str| -> String {
+        let out = Command::new("date")
+            .args(["-d", "+30 min", format])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    app.click("#schedule").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    app.type_into("#s-topic", "Budget sync").await?;
+    app.choose("s-date", &soon("+%Y-%m-%d")).await?;
+    app.choose("s-time", &soon("+%H:%M")).await?;
+    app.click("#s-auto-id").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while watch.count("Budget sync in") == 0 {
+        assert!(Instant::now() < deadline, "no reminder seen on the bus");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The meetings read again, and the clock looked at again: still one.
+    app.client
+        .execute("window.dispatchEvent(new Event('focus'))", vec![])
+        .await?;
+    app.click("#open-settings").await?;
+    save_settings(&app).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(watch.count("Budget sync in"), 1, "never twice");
+    let log = std::fs::read_to_string(&watch.log)?;
+    assert!(log.contains("Meeting ID"), "{log}");
+    assert!(log.contains("\"start\""), "a Start action: {log}");
+
+    // A restart does not remind again either.
+    let data_dir = app.data_dir.clone();
+    app.quit().await?;
+    let app = App::launch_on(&data_dir).await?;
+    pmi_of(&app).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(watch.count("Budget sync in"), 1, "not after a restart");
+    app.quit().await?;
+    Ok(())
+}
