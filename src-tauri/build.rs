@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "new_meeting",
     "start_meeting",
     "ui_shown",
+    "invitation",
     "understand_join",
     "join",
     "join_offer",

@@ -160,6 +160,12 @@ pub async fn copy_join_link(
     clipboard.copy(&link).map(|()| link)
 }
 
+/// Zoom's invitation text for a meeting (`null`: the personal room), to show, not to copy.
+#[tauri::command]
+pub async fn invitation(desk: State<'_, Desk>, meeting: Option<u64>) -> Result<String, Error> {
+    desk.invitation(meeting).await
+}
+
 #[tauri::command]
 pub async fn copy_invitation(
     desk: State<'_, Desk>,

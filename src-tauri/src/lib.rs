@@ -38,6 +38,7 @@ macro_rules! app_commands {
             $crate::commands::new_meeting,
             $crate::commands::start_meeting,
             $crate::commands::ui_shown,
+            $crate::commands::invitation,
             $crate::commands::understand_join,
             $crate::commands::join,
             $crate::commands::join_offer,

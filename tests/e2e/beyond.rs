@@ -25,7 +25,11 @@ async fn opened_after(app: &App, skip: usize, wanted: impl Fn(&str) -> bool) -> 
         if let Some(link) = app.opened_links().iter().skip(skip).find(|l| wanted(l)) {
             return link.clone();
         }
-        assert!(Instant::now() < deadline, "opened: {:?}", app.opened_links());
+        assert!(
+            Instant::now() < deadline,
+            "opened: {:?}",
+            app.opened_links()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -115,12 +119,19 @@ async fn join_takes_each_kind_of_paste_and_says_why_not_for_bad_input() -> anyho
         let before = app.opened_links().len();
         app.click("#join-go").await?;
         app.wait_for_count("[data-testid=join-dialog]", 0).await?;
-        assert_eq!(opened_after(&app, before, |_| true).await, opens, "{pasted}");
+        assert_eq!(
+            opened_after(&app, before, |_| true).await,
+            opens,
+            "{pasted}"
+        );
     }
 
     for (pasted, reason) in [
         ("lunch at noon?", "No meeting ID or Zoom link in this text."),
-        ("1234 5678", "A meeting ID has 9 to 11 digits; “1234 5678” has 8."),
+        (
+            "1234 5678",
+            "A meeting ID has 9 to 11 digits; “1234 5678” has 8.",
+        ),
         (
             "https://zoom.evil.com/j/85746065432",
             "“zoom.evil.com” is not a Zoom address: PMI Desk opens meeting links from Zoom only.",
@@ -139,7 +150,11 @@ async fn join_takes_each_kind_of_paste_and_says_why_not_for_bad_input() -> anyho
         app.click("#join-go").await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(app.opened_links().len(), before, "nothing opened");
-        assert_eq!(app.count("[data-testid=join-dialog]").await?, 1, "kept open");
+        assert_eq!(
+            app.count("[data-testid=join-dialog]").await?,
+            1,
+            "kept open"
+        );
         app.click("[data-testid=join-dialog] button[type=button]")
             .await?;
         app.wait_for_count("[data-testid=join-dialog]", 0).await?;
@@ -150,9 +165,7 @@ async fn join_takes_each_kind_of_paste_and_says_why_not_for_bad_input() -> anyho
     app.client
         .execute("window.dispatchEvent(new Event('focus'))", vec![])
         .await?;
-    let offer = app
-        .wait_for_text("#join-offer", |t| !t.is_empty())
-        .await?;
+    let offer = app.wait_for_text("#join-offer", |t| !t.is_empty()).await?;
     assert_eq!(offer, "Join 354 247 1135");
     app.screenshot("join-offer").await?;
     let before = app.opened_links().len();
@@ -165,7 +178,11 @@ async fn join_takes_each_kind_of_paste_and_says_why_not_for_bad_input() -> anyho
         .execute("window.dispatchEvent(new Event('focus'))", vec![])
         .await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.count("[data-testid=join-offer]").await?, 0, "offered once");
+    assert_eq!(
+        app.count("[data-testid=join-offer]").await?,
+        0,
+        "offered once"
+    );
     app.quit().await?;
     Ok(())
 }
@@ -178,7 +195,11 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
     let personal = app.text_of("[data-testid=personal-link]").await?;
     app.click("#open-settings").await?;
     app.find("dialog.settings").await?;
-    assert_eq!(app.value_of("#shortcut-start-room").await?, "", "off by default");
+    assert_eq!(
+        app.value_of("#shortcut-start-room").await?,
+        "",
+        "off by default"
+    );
     // Two actions on one shortcut: refused at the field.
     app.type_into("#shortcut-start-room", "Ctrl+Alt+P").await?;
     app.type_into("#shortcut-copy-link", "ctrl+alt+p").await?;
@@ -186,7 +207,10 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
     let said = app
         .wait_for_text("#err-shortcut-copy-link", |t| !t.is_empty())
         .await?;
-    assert!(said.contains("already the shortcut for Start my personal room"), "{said}");
+    assert!(
+        said.contains("already the shortcut for Start my personal room"),
+        "{said}"
+    );
     app.find("#shortcut-copy-link").await?.clear().await?;
     app.type_into("#shortcut-copy-link", "Ctrl+Alt+L").await?;
     app.screenshot("settings-shortcuts").await?;
@@ -194,14 +218,24 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
 
     // The keys, sent to the X server as a keyboard would: the app acts wherever the focus is.
     let before = app.opened_links().len();
-    assert!(Command::new("xdotool").args(["key", "ctrl+alt+p"]).status()?.success());
+    assert!(Command::new("xdotool")
+        .args(["key", "ctrl+alt+p"])
+        .status()?
+        .success());
     let opened = opened_after(&app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
     assert!(opened.starts_with("http://127.0.0.1:"), "{opened}");
     copy_elsewhere("something else");
-    assert!(Command::new("xdotool").args(["key", "ctrl+alt+l"]).status()?.success());
+    assert!(Command::new("xdotool")
+        .args(["key", "ctrl+alt+l"])
+        .status()?
+        .success());
     let deadline = Instant::now() + Duration::from_secs(10);
     while clipboard_text()? != personal {
-        assert!(Instant::now() < deadline, "clipboard: {:?}", clipboard_text());
+        assert!(
+            Instant::now() < deadline,
+            "clipboard: {:?}",
+            clipboard_text()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.quit().await?;
@@ -255,7 +289,11 @@ async fn a_meeting_soon_gets_one_reminder_on_the_session_bus() -> anyhow::Result
     // Remind an hour ahead, so a meeting 30 minutes from now is due at once.
     app.click("#open-settings").await?;
     app.find("dialog.settings").await?;
-    assert_eq!(app.value_of("#reminder-minutes").await?, "5", "5 minutes by default");
+    assert_eq!(
+        app.value_of("#reminder-minutes").await?,
+        "5",
+        "5 minutes by default"
+    );
     app.find("#reminder-minutes").await?.clear().await?;
     app.type_into("#reminder-minutes", "60").await?;
     save_settings(&app).await?;

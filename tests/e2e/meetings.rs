@@ -772,7 +772,7 @@ async fn show_meeting_invitation_unfolds_the_invitation_of_the_selected_item() -
         "Hide Meeting Invitation"
     );
 
-    // The meeting's: its topic, link, Meeting ID and passcode (read whole).
+    // The meeting's: Zoom's own invitation of it, with its topic, link, Meeting ID and passcode.
     select_meeting(&app, "Invitation check").await?;
     let link = app.text_of("[data-testid=join-link]").await?;
     let number = app.text_of("[data-testid=meeting-id]").await?;
@@ -781,7 +781,8 @@ async fn show_meeting_invitation_unfolds_the_invitation_of_the_selected_item() -
         .wait_for_text("[data-testid=invitation]", |t| t.contains("Passcode:"))
         .await?;
     assert!(
-        shown.contains("Topic: Invitation check")
+        shown.contains("Local User is inviting you to a scheduled Zoom meeting")
+            && shown.contains("Topic: Invitation check")
             && shown.contains(&link)
             && shown.contains(&format!("Meeting ID: {number}"))
             && shown.contains("Passcode: inv1234"),

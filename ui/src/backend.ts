@@ -73,6 +73,8 @@ export const backend = {
   deleteMeeting: (id: number) => invoke<void>("delete_meeting", { id }),
   copyPersonalLink: () => invoke<string>("copy_personal_link"),
   copyJoinLink: () => invoke<string>("copy_join_link"),
+  /** Zoom's invitation text for a meeting (null: the personal room), to show. */
+  invitation: (meeting: number | null) => invoke<string>("invitation", { meeting }),
   copyInvitation: (meeting: number | null) => invoke<string>("copy_invitation", { meeting }),
   emailInvitation: () => invoke<void>("email_invitation"),
   /** Zoom's PMI rules on what is typed; rejects with the broken rule named (field `pmi`). */

@@ -157,26 +157,3 @@ export function describeRecurrence(r: Recurrence, locale?: string, zone?: string
   );
   return `${text}, until ${until}`;
 }
-
-/** A meeting's own details as text, for "Show Meeting Invitation" on a meeting (the full
- * invitation of a meeting is only had from Zoom by Copy Invitation). */
-export function meetingDetailsText(
-  m: { topic: string; start: string | null; duration_minutes: number | null; time_zone: string | null; join_link: string; join_number_formatted: string },
-  passcode: string | null,
-  locale?: string,
-): string {
-  // As Zoom's invitations do: on the meeting's own clock, its time zone named.
-  const when = m.start
-    ? `${formatLongDate(m.start, locale, m.time_zone)}, ${formatTimeRange(m.start, m.duration_minutes, locale, m.time_zone)}`
-    : "No fixed time";
-  return [
-    `Topic: ${m.topic}`,
-    `Time: ${when}${m.time_zone ? ` (${m.time_zone.replace(/_/g, " ")})` : ""}`,
-    "",
-    "Join Zoom Meeting",
-    m.join_link,
-    "",
-    `Meeting ID: ${m.join_number_formatted}`,
-    ...(passcode ? [`Passcode: ${passcode}`] : []),
-  ].join("\n");
-}
