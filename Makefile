@@ -24,4 +24,5 @@ package-test: package
 
 # PMI Desk against a bare Tauri window (launch, memory), the tray, the local service, sizes.
 bench: setup-test
+	scripts/setup.sh package
 	scripts/bench.sh

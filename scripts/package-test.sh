@@ -17,8 +17,9 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 deb="$(ls -t target/release/bundle/deb/*.deb | head -n 1)"
 package="$(dpkg-deb -f "$deb" Package)"
 echo "==> Installing $deb ($package)"
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "./$deb"
-trap 'DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq "$package" >/dev/null 2>&1 || true' EXIT
+# Through `env`: sudo would drop the variable.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb"
+trap '$sudo env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$package" >/dev/null 2>&1 || true' EXIT
 installed="$(dpkg -L "$package")"
 for want in /usr/bin/pmi-desk /usr/share/applications/ /usr/share/icons/hicolor/128x128/apps/; do
   grep -q "^$want" <<<"$installed" || { echo "the package has no $want" >&2; exit 1; }
@@ -31,7 +32,7 @@ PMI_DESK_APP=/usr/bin/pmi-desk cargo test -p pmi-desk-e2e --test window -- --tes
   the_window_opens_on_the_built_in_account_and_shows_the_pmi
 
 echo "==> Removing $package"
-DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq "$package"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$package"
 trap - EXIT
 left=()
 while IFS= read -r path; do

@@ -96,8 +96,8 @@ pub struct Desk {
     sign_ins: std::sync::atomic::AtomicU64,
     /// Where "Other Calendars" writes `.ics` files.
     calendar_dir: PathBuf,
-    /// The clipboard text last offered for Join, so one link is offered once.
-    join_offered: Mutex<Option<String>>,
+    /// The clipboard texts offered for Join lately, so one link is offered once.
+    join_offered: Mutex<std::collections::VecDeque<String>>,
 }
 
 impl Desk {
@@ -126,7 +126,7 @@ impl Desk {
             signing_in: Mutex::new(None),
             sign_ins: std::sync::atomic::AtomicU64::new(0),
             calendar_dir,
-            join_offered: Mutex::new(None),
+            join_offered: Mutex::new(std::collections::VecDeque::new()),
         }
     }
 
@@ -512,7 +512,8 @@ impl Desk {
             join_link: room.join_link.to_string(),
             passcode: room.passcode.clone(),
             settings: RoomSettings::of(&room),
-            locked: room_locks(a, locks),
+            locked: room_locks(locks),
+            learnt: learnt_locks(a, locks),
             invitation,
             offline: false,
         };
@@ -1137,12 +1138,23 @@ impl Desk {
     /// What a pasted text names, with the link Join opens as Settings say (the Zoom app or the
     /// browser); bad input gets the reason, at the `join` field.
     pub fn understand_join(&self, text: &str) -> Result<(JoinView, String), Error> {
-        let trusted = self
-            .loopback_origins()
-            .first()
-            .map(url::Origin::ascii_serialization);
-        let joinable = pmi_core::understand(text, trusted.as_deref())
+        let trusted = self.trusted_origins();
+        let trusted: Vec<&str> = trusted.iter().map(String::as_str).collect();
+        let joinable = pmi_core::understand(text, &trusted)
             .map_err(|problem| field_problem("join", problem.to_string()))?;
+        Ok(self.join_view(&joinable))
+    }
+
+    /// The web origins of the services this account talks to on loopback (the built-in one, or
+    /// a local service playing Zoom): their links count as Zoom's.
+    fn trusted_origins(&self) -> Vec<String> {
+        self.loopback_origins()
+            .iter()
+            .map(url::Origin::ascii_serialization)
+            .collect()
+    }
+
+    fn join_view(&self, joinable: &Joinable) -> (JoinView, String) {
         let open_in = self.prefs.get().open_in;
         let link = match open_in {
             OpenIn::ZoomApp => joinable.app_link(),
@@ -1167,27 +1179,30 @@ impl Desk {
             },
             open_in,
         };
-        Ok((view, link))
+        (view, link)
     }
 
     /// When the clipboard holds a Zoom link not offered before: what Join would open. Plain
     /// numbers and texts without a link are not offered; each link is offered once.
     pub fn join_offer(&self, clipboard: &str) -> Option<JoinOffer> {
         const LONGEST: usize = 20_000;
+        const REMEMBERED: usize = 20;
         let text = clipboard.trim();
-        let lower = text.to_ascii_lowercase();
-        let has_link = ["/j/", "/my/", "/wc/", "zoommtg:", "zoomus:"]
-            .iter()
-            .any(|l| lower.contains(l));
-        if text.is_empty() || text.len() > LONGEST || !has_link {
+        if text.is_empty() || text.len() > LONGEST {
             return None;
         }
         let mut offered = self.join_offered.lock().unwrap_or_else(|p| p.into_inner());
-        if offered.as_deref() == Some(text) {
+        if offered.iter().any(|o| o == text) {
             return None;
         }
-        let (view, _) = self.understand_join(text).ok()?;
-        *offered = Some(text.to_owned());
+        let trusted = self.trusted_origins();
+        let trusted: Vec<&str> = trusted.iter().map(String::as_str).collect();
+        let joinable = pmi_core::understand_link(text, &trusted)?;
+        let (view, _) = self.join_view(&joinable);
+        if offered.len() == REMEMBERED {
+            offered.pop_front();
+        }
+        offered.push_back(text.to_owned());
         Some(JoinOffer {
             text: text.to_owned(),
             join: view,
@@ -1278,26 +1293,29 @@ impl Desk {
     pub fn set_preferences(
         &self,
         new: Preferences,
-        start_at_login: impl FnOnce(bool) -> Result<(), Error>,
+        mut start_at_login: impl FnMut(bool) -> Result<(), Error>,
         shortcuts: impl Fn(&crate::shortcuts::ShortcutKeys) -> Result<(), Error>,
     ) -> Result<Preferences, Error> {
         new.shortcuts.check()?;
         let before = self.prefs.get();
         let saved = self.save_preferences(new)?;
-        if saved.start_at_login != before.start_at_login {
+        // On a refusal everything goes back as it was: the file, and what the system was
+        // already told.
+        let login_changed = saved.start_at_login != before.start_at_login;
+        if login_changed {
             if let Err(err) = start_at_login(saved.start_at_login) {
-                self.prefs
-                    .update(|p| p.start_at_login = before.start_at_login)
-                    .map_err(Error::file)?;
+                self.put_back(&before)?;
                 return Err(err);
             }
         }
         if saved.shortcuts != before.shortcuts {
             if let Err(err) = shortcuts(&saved.shortcuts) {
-                let old = before.shortcuts.clone();
-                self.prefs
-                    .update(|p| p.shortcuts = old)
-                    .map_err(Error::file)?;
+                self.put_back(&before)?;
+                if login_changed {
+                    if let Err(again) = start_at_login(before.start_at_login) {
+                        tracing::warn!(%again, "start at login is not set back");
+                    }
+                }
                 if let Err(again) = shortcuts(&before.shortcuts) {
                     tracing::warn!(%again, "the earlier shortcuts are not registered again");
                 }
@@ -1305,6 +1323,14 @@ impl Desk {
             }
         }
         Ok(saved)
+    }
+
+    fn put_back(&self, before: &Preferences) -> Result<(), Error> {
+        let old = before.clone();
+        self.prefs
+            .update(|p| *p = old)
+            .map(|_| ())
+            .map_err(Error::file)
     }
 
     fn save_preferences(&self, new: Preferences) -> Result<Preferences, Error> {
@@ -1413,10 +1439,16 @@ async fn pmi_occurrences(a: &Current, until: DateTime<Utc>) -> Result<Vec<PmiSlo
 /// The account's lock settings when this sign-in may read them (an admin's; the built-in
 /// account is one), `None` when it may not.
 async fn read_locks(zoom: &zoom_api::ZoomClient) -> zoom_api::Result<Option<LockSettings>> {
+    use zoom_api::Error as Z;
     match zoom.lock_settings("me").await {
         Ok(locks) => Ok(Some(locks)),
-        Err(zoom_api::Error::MissingScopes(_) | zoom_api::Error::Api { .. }) => Ok(None),
-        Err(other) => Err(other),
+        // Signed out or unreachable: the same for every call, said as such.
+        Err(err @ (Z::SignInAgain(_) | Z::OAuth { .. } | Z::Unreachable(_))) => Err(err),
+        // Not this sign-in's to read (or not now): the room is shown without them.
+        Err(err) => {
+            tracing::debug!(%err, "the lock settings cannot be read");
+            Ok(None)
+        }
     }
 }
 
@@ -1465,13 +1497,10 @@ impl Lock {
     }
 }
 
-/// The room's locks: from the lock settings when they could be read, together with those seen
-/// when a change did not hold (the only sign for a user, and for mute upon entry, which Zoom's
-/// lock settings do not show).
-fn room_locks(a: &Current, locks: Option<&LockSettings>) -> RoomLocks {
-    let seen = a.cache.get().room_locks_seen;
+/// The room's locks as the account's lock settings say, when they could be read.
+fn room_locks(locks: Option<&LockSettings>) -> RoomLocks {
     let Some(locks) = locks else {
-        return seen;
+        return RoomLocks::default();
     };
     let on = |v: Option<bool>| v.unwrap_or(false);
     let schedule = locks.schedule_meeting.clone().unwrap_or_default();
@@ -1480,11 +1509,27 @@ fn room_locks(a: &Current, locks: Option<&LockSettings>) -> RoomLocks {
         passcode: on(schedule.require_password_for_pmi_meetings) || on(security.pmi_password),
         waiting_room: on(security.waiting_room),
         join_before_host: on(schedule.join_before_host),
-        mute_upon_entry: seen.mute_upon_entry,
+        // Zoom's lock settings do not show this one.
+        mute_upon_entry: false,
         host_video: on(schedule.host_video),
         participant_video: on(schedule.participant_video),
         audio: on(schedule.audio_type),
         authenticated_only: on(schedule.meeting_authentication),
+    }
+}
+
+/// The settings seen not to hold when changed, where the lock settings cannot tell: all of them
+/// for a user who may not read them, mute upon entry (which they do not show) for everyone.
+/// Only seen, never read, so the window says so and lets the user try again; a change that
+/// holds forgets it.
+fn learnt_locks(a: &Current, locks: Option<&LockSettings>) -> RoomLocks {
+    let seen = a.cache.get().room_locks_seen;
+    match locks {
+        None => seen,
+        Some(_) => RoomLocks {
+            mute_upon_entry: seen.mute_upon_entry,
+            ..RoomLocks::default()
+        },
     }
 }
 

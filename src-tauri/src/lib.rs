@@ -213,6 +213,7 @@ fn setup<R: Runtime>(
     ));
     app.manage(Clipboard::default());
     app.manage(tray::Busy::default());
+    app.manage(tray::Reminded::default());
     app.manage(reminders::Wake::default());
     app.manage(options);
     Ok(())

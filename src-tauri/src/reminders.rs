@@ -29,6 +29,7 @@ pub struct Reminder {
     /// The meeting and its start: a recurring meeting's next occurrence is another reminder.
     pub key: String,
     pub meeting_id: u64,
+    pub on_pmi: bool,
     pub summary: String,
     pub body: String,
 }
@@ -100,6 +101,7 @@ pub fn due(
             Reminder {
                 key,
                 meeting_id: m.id,
+                on_pmi: m.on_pmi,
                 summary,
                 body,
             }

@@ -103,19 +103,25 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, keys: &ShortcutKeys) -> Result<(), 
     shortcuts
         .unregister_all()
         .map_err(|e| problem("shortcut_start_room", e.to_string()))?;
+    // Each on its own: one held by another program leaves the others working.
+    let mut refused = Vec::new();
     for (field, _, shortcut) in set {
         if let Err(err) = shortcuts.register(shortcut) {
             tracing::warn!(%err, %shortcut, "cannot register a shortcut");
-            return Err(problem(
-                field,
-                format!(
+            refused.push(pmi_core::FieldProblem {
+                field: field.into(),
+                message: format!(
                     "Another program already uses {}: choose other keys.",
                     shown(&shortcut)
                 ),
-            ));
+            });
         }
     }
-    Ok(())
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidFields(refused))
+    }
 }
 
 /// "Ctrl+Alt+P", as people write it.

@@ -481,6 +481,26 @@ fn shortcuts_are_checked_then_applied_and_taken_back_when_the_system_refuses_the
     );
     let saved = t.ok("set_preferences", json!({ "preferences": prefs }));
     assert_eq!(saved["shortcuts"]["start_room"], "Ctrl+Alt+P");
+
+    // A refused start at login takes the new shortcuts back with it: nothing half applied.
+    let mut next = desk.preferences();
+    next.start_at_login = true;
+    next.shortcuts.open_app = "Ctrl+Alt+K".into();
+    let applied = std::cell::RefCell::new(Vec::new());
+    let err = desk
+        .set_preferences(
+            next,
+            |_| Err(crate::Error::StartAtLogin("no autostart folder".into())),
+            |keys| {
+                applied.borrow_mut().push(keys.open_app.clone());
+                Ok(())
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), "start_at_login");
+    assert_eq!(desk.preferences().shortcuts.open_app, "Ctrl+Alt+O");
+    assert!(!desk.preferences().start_at_login);
+    assert!(applied.borrow().is_empty(), "no shortcut was registered");
 }
 
 #[test]
@@ -864,7 +884,7 @@ fn a_lock_the_service_does_not_show_is_seen_when_a_change_does_not_hold_and_reme
     );
     let t = start_with(dir, crate::ZoomSignIn::default());
     assert_eq!(
-        t.ok("personal_room", json!({}))["locked"]["mute_upon_entry"],
+        t.ok("personal_room", json!({}))["learnt"]["mute_upon_entry"],
         false
     );
     let room = t.ok(
@@ -872,23 +892,36 @@ fn a_lock_the_service_does_not_show_is_seen_when_a_change_does_not_hold_and_reme
         json!({"change": {"mute_upon_entry": true, "host_video": true}}),
     );
     assert_eq!(room["settings"]["mute_upon_entry"], false);
-    assert_eq!(room["locked"]["mute_upon_entry"], true);
+    assert_eq!(room["learnt"]["mute_upon_entry"], true);
+    assert_eq!(room["locked"]["mute_upon_entry"], false, "not read: learnt");
     assert_eq!(room["settings"]["host_video"], true);
-    assert_eq!(room["locked"]["host_video"], false);
+    assert_eq!(room["learnt"]["host_video"], false);
     assert_eq!(
-        t.ok("overview", json!({}))["room"]["locked"]["mute_upon_entry"],
+        t.ok("overview", json!({}))["room"]["learnt"]["mute_upon_entry"],
         true,
         "remembered"
     );
 
     let TestApp { app, dir, .. } = t;
     drop(app);
+    // Meanwhile the admin lets it go.
+    lock_before_start(
+        dir.path(),
+        json!({"schedule_meeting": {"mute_upon_entry": false}}),
+    );
     let t = start_with(dir, crate::ZoomSignIn::default());
     assert_eq!(
-        t.ok("personal_room", json!({}))["locked"]["mute_upon_entry"],
+        t.ok("personal_room", json!({}))["learnt"]["mute_upon_entry"],
         true,
-        "and after a restart"
+        "remembered after a restart"
     );
+    // The next change holds, and the room forgets the lock.
+    let room = t.ok(
+        "set_room_settings",
+        json!({"change": {"mute_upon_entry": true}}),
+    );
+    assert_eq!(room["settings"]["mute_upon_entry"], true);
+    assert_eq!(room["learnt"]["mute_upon_entry"], false);
 }
 
 #[test]

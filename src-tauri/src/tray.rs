@@ -204,14 +204,18 @@ pub async fn perform<R: Runtime>(
                 .map_err(|e| Error::Open(e.to_string()))?;
             Ok(None)
         }
-        TrayAction::NextMeeting => match desk.next_meeting_today().await? {
-            Some(next) => {
-                let started = desk.start_meeting(next.id).await?;
+        TrayAction::NextMeeting => {
+            let reminded = app
+                .try_state::<Reminded>()
+                .and_then(|r| *r.0.lock().unwrap_or_else(|p| p.into_inner()));
+            if let Some(id) = reminded {
+                // The item names the meeting just reminded of: that one starts.
+                let started = desk.start_meeting(id).await?;
                 crate::open(app, &started.opened)?;
-                Ok(confirmation("Meeting started", next.topic))
+                return Ok(confirmation("Meeting started", started.meeting.topic));
             }
-            None => Ok(confirmation("No more meetings today", "")),
-        },
+            next_meeting(app, &desk).await
+        }
         TrayAction::Open => {
             show_main(app);
             Ok(None)
@@ -220,6 +224,21 @@ pub async fn perform<R: Runtime>(
             app.exit(0);
             Ok(None)
         }
+    }
+}
+
+/// Starts the next meeting today, if there is one left.
+async fn next_meeting<R: Runtime>(
+    app: &AppHandle<R>,
+    desk: &Desk,
+) -> Result<Option<Confirmation>, Error> {
+    match desk.next_meeting_today().await? {
+        Some(next) => {
+            let started = desk.start_meeting(next.id).await?;
+            crate::open(app, &started.opened)?;
+            Ok(confirmation("Meeting started", next.topic))
+        }
+        None => Ok(confirmation("No more meetings today", "")),
     }
 }
 
@@ -243,6 +262,9 @@ pub fn next_label(next: Option<&MeetingView>) -> (String, bool) {
 
 /// Updates the next-meeting item, if the tray exists.
 pub fn show_next<R: Runtime>(app: &AppHandle<R>, next: Option<&MeetingView>) {
+    if let Some(reminded) = app.try_state::<Reminded>() {
+        reminded.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
     if let Some(item) = app.try_state::<NextItem<R>>() {
         let (label, enabled) = next_label(next);
         let _ = item.0.set_text(label);
@@ -263,11 +285,23 @@ pub fn run<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     });
 }
 
-/// A reminder shown: the next-meeting item says it too.
+/// The meeting the next-meeting item names after a reminder, which it then starts.
+#[derive(Default)]
+pub struct Reminded(std::sync::Mutex<Option<u64>>);
+
+/// A reminder shown: the next-meeting item says it too, and starts that meeting.
 pub fn show_reminder<R: Runtime>(app: &AppHandle<R>, reminder: &crate::reminders::Reminder) {
     if let Some(item) = app.try_state::<NextItem<R>>() {
-        let _ = item.0.set_text(format!("Start: {}", reminder.summary));
+        let pmi = if reminder.on_pmi {
+            " · on your PMI"
+        } else {
+            ""
+        };
+        let _ = item.0.set_text(format!("Start: {}{pmi}", reminder.summary));
         let _ = item.0.set_enabled(true);
+    }
+    if let Some(reminded) = app.try_state::<Reminded>() {
+        *reminded.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(reminder.meeting_id);
     }
 }
 

@@ -23,10 +23,14 @@ pub struct PersonalRoomView {
     /// Zoom's "PMI Settings" besides the passcode.
     #[serde(default)]
     pub settings: RoomSettings,
-    /// Which settings the account admin holds: read from the lock settings when the sign-in
-    /// may, otherwise known from a change that did not hold.
+    /// Which settings the account admin holds, read from the lock settings (when the sign-in may
+    /// read them): shown disabled.
     #[serde(default)]
     pub locked: RoomLocks,
+    /// Which settings were seen not to hold when changed (the only sign for a user who may not
+    /// read the lock settings): shown with the reason, left enabled to try again.
+    #[serde(default)]
+    pub learnt: RoomLocks,
     pub invitation: String,
     /// Shown from the cache because the service could not be reached.
     pub offline: bool,
@@ -427,7 +431,7 @@ pub struct AccountView {
     pub notice: Option<String>,
 }
 
-pmi_core::debug_hiding!(PersonalRoomView, hide [join_link, passcode, invitation], show [display_name, pmi, pmi_formatted, personal_link, settings, locked, offline]);
+pmi_core::debug_hiding!(PersonalRoomView, hide [join_link, passcode, invitation], show [display_name, pmi, pmi_formatted, personal_link, settings, locked, learnt, offline]);
 
 pmi_core::debug_hiding!(MeetingView, hide [join_link, passcode], show [id, join_number_formatted, topic, start, duration_minutes, time_zone, on_pmi, recurring, instant, waiting_room, host_video, participant_video, recurrence]);
 
@@ -454,6 +458,7 @@ mod tests {
             passcode: Some("SECRET_PASS".into()),
             settings: RoomSettings::default(),
             locked: RoomLocks::default(),
+            learnt: RoomLocks::default(),
             invitation: "Passcode: SECRET_PASS".into(),
             offline: false,
         };

@@ -321,6 +321,9 @@ async fn main() -> Result<()> {
         .nth(1)
         .and_then(|r| r.parse().ok())
         .unwrap_or(7);
+    if runs == 0 {
+        bail!("give at least one run");
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| pmi_desk_e2e::workspace_root().join("target"));

@@ -101,7 +101,7 @@ async fn join_takes_each_kind_of_paste_and_says_why_not_for_bad_input() -> anyho
         (
             "zoommtg://zoom.us/join?confno=85746065432&pwd=abc",
             "Meeting 857 4606 5432, with passcode",
-            "https://zoom.us/j/85746065432",
+            "https://zoom.us/j/85746065432?pwd=abc",
         ),
         (
             invitation,

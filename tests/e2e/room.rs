@@ -26,6 +26,21 @@ async fn prop(app: &App, css: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Waits until the PMI Settings have the service's answer to the last change.
+async fn settled(app: &App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app
+        .attr("section.room-settings", "aria-busy")
+        .await
+        .unwrap()
+        .as_deref()
+        != Some("false")
+    {
+        assert!(std::time::Instant::now() < deadline, "no answer");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until a control shows `value` for `name` ("checked", "value", "disabled").
 async fn wait_for_prop(app: &App, css: &str, name: &str, value: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -49,6 +64,7 @@ async fn every_pmi_setting_is_written_and_read_back_and_the_passcode_is_chosen(
     let app = App::launch_on(data.path()).await?;
     open_pmi_window(&app).await?;
 
+    let mut before = Vec::new();
     for id in [
         "#room-waiting-room",
         "#room-mute",
@@ -57,31 +73,26 @@ async fn every_pmi_setting_is_written_and_read_back_and_the_passcode_is_chosen(
         "#room-authenticated",
         "#room-jbh",
     ] {
-        let before = prop(&app, id, "checked").await;
+        let was = prop(&app, id, "checked").await;
         app.click(id).await?;
-        let flipped = if before == "true" { "false" } else { "true" };
-        wait_for_prop(&app, id, "checked", flipped).await;
+        settled(&app).await;
+        // The service's answer, not the click, is what the switch shows now.
+        let flipped = if was == "true" { "false" } else { "true" };
+        assert_eq!(prop(&app, id, "checked").await, flipped, "{id} held");
+        before.push(flipped.to_owned());
     }
+    assert_eq!(
+        app.count(".locked-note").await?,
+        0,
+        "nothing is locked here"
+    );
     wait_for_prop(&app, "#room-jbh-minutes", "disabled", "false").await;
     app.choose("room-jbh-minutes", "10").await?;
+    settled(&app).await;
     app.choose("room-audio", "telephony").await?;
-    // Written: wait until the window shows what the service answered, then read it back afresh.
-    wait_for_prop(&app, "#room-audio", "value", "telephony").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let before: Vec<String> = {
-        let mut v = Vec::new();
-        for id in [
-            "#room-waiting-room",
-            "#room-mute",
-            "#room-host-video",
-            "#room-participant-video",
-            "#room-authenticated",
-            "#room-jbh",
-        ] {
-            v.push(prop(&app, id, "checked").await);
-        }
-        v
-    };
+    settled(&app).await;
+    assert_eq!(prop(&app, "#room-jbh-minutes", "value").await, "10");
+    assert_eq!(prop(&app, "#room-audio", "value").await, "telephony");
 
     // The passcode: a wrong one names the rule and keeps what was typed; a right one is shown.
     app.type_into("#room-passcode-text", "ab").await?;
@@ -169,15 +180,17 @@ async fn each_kind_of_setting_the_admin_locked_is_shown_disabled_with_its_real_v
     // The passcode's text can still change while it must stay on.
     assert_eq!(prop(&app, "#room-passcode-text", "disabled").await, "false");
 
-    // Mute upon entry is not in the lock settings: it looks free until a change does not hold.
+    // Mute upon entry is not in the lock settings: it looks free until a change does not hold;
+    // then it says so, with its real value, and may be tried again.
     assert_eq!(prop(&app, "#room-mute", "disabled").await, "false");
     app.click("#room-mute").await?;
     app.wait_for_text("[data-testid=locked-mute_upon_entry]", |t| {
         t == "Locked by your account admin"
     })
     .await?;
+    settled(&app).await;
     assert_eq!(prop(&app, "#room-mute", "checked").await, "false");
-    assert_eq!(prop(&app, "#room-mute", "disabled").await, "true");
+    assert_eq!(prop(&app, "#room-mute", "disabled").await, "false");
     app.screenshot("pmi-settings-locked").await?;
     app.quit().await?;
     Ok(())

@@ -23,6 +23,10 @@ function overview(partial: Partial<Overview> = {}): Overview {
         passcode: false, waiting_room: false, join_before_host: false, mute_upon_entry: false,
         host_video: false, participant_video: false, audio: false, authenticated_only: false,
       },
+      learnt: {
+        passcode: false, waiting_room: false, join_before_host: false, mute_upon_entry: false,
+        host_video: false, participant_video: false, audio: false, authenticated_only: false,
+      },
       invitation: "Jane Doe is inviting you…",
       offline: false,
     },
@@ -756,7 +760,7 @@ describe("Times on a meeting's own clock", () => {
 });
 
 describe("PMI Settings", () => {
-  it("writes each change alone and shows a setting that did not hold as locked, with its real value", async () => {
+  it("writes each change alone and says when one did not hold, with its real value, letting it be tried again", async () => {
     const changes: unknown[] = [];
     const { root } = await open((cmd, args) => {
       if (cmd === "overview") return overview();
@@ -765,8 +769,8 @@ describe("PMI Settings", () => {
         const room = overview().room;
         const change = args.change as Record<string, unknown>;
         if ("mute_upon_entry" in change) {
-          // The admin holds it: the value stays, now known locked.
-          return { ...room, locked: { ...room.locked, mute_upon_entry: true } };
+          // The admin holds it: the value stays, now known to be held.
+          return { ...room, learnt: { ...room.learnt, mute_upon_entry: true } };
         }
         return { ...room, settings: { ...room.settings, ...change } };
       }
@@ -786,7 +790,7 @@ describe("PMI Settings", () => {
     await flush();
     expect(changes).toEqual([{ join_before_host: true }, { audio: "telephony" }, { mute_upon_entry: true }]);
     expect(mute.checked).toBe(false);
-    expect(mute.disabled).toBe(true);
+    expect(mute.disabled).toBe(false);
     expect(root.querySelector("[data-testid=locked-mute_upon_entry]")?.textContent).toBe("Locked by your account admin");
     expect(root.querySelector("[data-testid=locked-audio]")).toBeNull();
   });

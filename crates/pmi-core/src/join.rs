@@ -31,6 +31,8 @@ pub enum JoinProblem {
     NotZoom(String),
     #[error("A meeting ID has 9 to 11 digits; “{0}” has {1}.")]
     WrongLength(String, usize),
+    #[error("A meeting ID does not start with 0: check “{0}”.")]
+    LeadingZero(String),
     #[error("No meeting ID or Zoom link in this text.")]
     NothingFound,
 }
@@ -44,9 +46,9 @@ pub fn is_zoom_host(host: &str) -> bool {
         .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
-/// Reads `text`. `also_trusted` is one more web origin whose links count as Zoom's (the
-/// service the account talks to, such as the built-in one on loopback).
-pub fn understand(text: &str, also_trusted: Option<&str>) -> Result<Joinable, JoinProblem> {
+/// Reads `text`. `also_trusted` are more web origins whose links count as Zoom's (the services
+/// the account talks to, such as the built-in one on loopback).
+pub fn understand(text: &str, also_trusted: &[&str]) -> Result<Joinable, JoinProblem> {
     if text.trim().is_empty() {
         return Err(JoinProblem::Empty);
     }
@@ -135,6 +137,25 @@ impl Joinable {
     }
 }
 
+/// A Zoom link in `text` (a join link, a personal link, a `zoommtg://` link), if there is one;
+/// a bare number does not count. What the clipboard offer looks for.
+pub fn understand_link(text: &str, also_trusted: &[&str]) -> Option<Joinable> {
+    let passcode = labelled_passcode(text);
+    tokens(text).find_map(|token| match link_in(token, also_trusted)? {
+        Ok(Joinable::Meeting {
+            id,
+            link,
+            passcode: pwd,
+        }) => Some(Joinable::Meeting {
+            id,
+            link,
+            passcode: pwd.or_else(|| passcode.clone()),
+        }),
+        Ok(personal) => Some(personal),
+        Err(_) => None,
+    })
+}
+
 /// The text cut where links end: white space, quotes and brackets.
 fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || "<>\"'()[]{}|`,;".contains(c))
@@ -144,13 +165,21 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
 
 /// A link in one token: `None` when it is not a link at all, `Err(host)` for a meeting link on
 /// a host that is not Zoom's.
-fn link_in(token: &str, also_trusted: Option<&str>) -> Option<Result<Joinable, String>> {
+fn link_in(token: &str, also_trusted: &[&str]) -> Option<Result<Joinable, String>> {
     let lower = token.to_ascii_lowercase();
     if lower.starts_with("zoommtg:") || lower.starts_with("zoomus:") {
         let desktop = DesktopLink::parse(&format!("zoommtg:{}", token.split_once(':')?.1)).ok()?;
+        // The same meeting on the web, with what the link carried (its pwd, a PMI session's omn).
+        let mut link = JoinLink::new("https://zoom.us", desktop.meeting_id()).ok()?;
+        if let Some(pwd) = desktop.pwd() {
+            link = link.with_pwd(pwd);
+        }
+        if let Some(omn) = desktop.omn() {
+            link = link.with_omn(omn);
+        }
         return Some(Ok(Joinable::Meeting {
             id: desktop.meeting_id(),
-            link: None,
+            link: Some(link),
             passcode: desktop.pwd().map(str::to_owned),
         }));
     }
@@ -169,8 +198,9 @@ fn link_in(token: &str, also_trusted: Option<&str>) -> Option<Result<Joinable, S
     let url = Url::parse(&with_scheme).ok()?;
     let host = url.host_str()?.to_owned();
     let trusted = also_trusted
-        .and_then(|o| Url::parse(o).ok())
-        .is_some_and(|o| o.origin() == url.origin());
+        .iter()
+        .filter_map(|o| Url::parse(o).ok())
+        .any(|o| o.origin() == url.origin());
     let zoom = is_zoom_host(&host) && matches!(url.scheme(), "https" | "http");
     if !(zoom || trusted) {
         return Some(Err(host));
@@ -224,24 +254,30 @@ fn meeting_number(text: &str) -> Result<MeetingId, JoinProblem> {
     }) {
         return Ok(id);
     }
-    // The whole text was one number of the wrong length: say so.
+    // The whole text was one number that cannot be a meeting ID: say why.
+    let only_a_number = text
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_digit() || is_separator(c));
     match runs.as_slice() {
-        [digits]
-            if text
-                .trim()
-                .chars()
-                .all(|c| c.is_ascii_digit() || " -.".contains(c)) =>
-        {
-            Err(JoinProblem::WrongLength(
-                text.trim().to_owned(),
-                digits.len(),
-            ))
+        [digits] if only_a_number && digits.starts_with('0') => {
+            Err(JoinProblem::LeadingZero(text.trim().to_owned()))
         }
+        [digits] if only_a_number => Err(JoinProblem::WrongLength(
+            text.trim().to_owned(),
+            digits.len(),
+        )),
         _ => Err(JoinProblem::NothingFound),
     }
 }
 
-/// Runs of digits, a single space, dash or dot between groups kept inside one run.
+/// What may stand between the groups of a meeting ID: a space (a no-break one too, as mail
+/// copied from the web has), a tab, a dash or a dot.
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\t' | '-' | '.')
+}
+
+/// Runs of digits, one separator between groups kept inside one run.
 fn digit_runs(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut runs = Vec::new();
@@ -249,7 +285,7 @@ fn digit_runs(text: &str) -> Vec<String> {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_digit() {
             current.push(c);
-        } else if matches!(c, ' ' | '-' | '.')
+        } else if is_separator(c)
             && !current.is_empty()
             && chars.get(i + 1).is_some_and(char::is_ascii_digit)
         {
@@ -269,7 +305,7 @@ mod tests {
     use super::*;
 
     fn meeting(text: &str) -> (u64, Option<String>, Option<String>) {
-        match understand(text, None).unwrap() {
+        match understand(text, &[]).unwrap() {
             Joinable::Meeting { id, link, passcode } => {
                 (id.get(), link.map(|l| l.origin().to_owned()), passcode)
             }
@@ -301,7 +337,11 @@ mod tests {
         );
         assert_eq!(
             meeting("zoommtg://zoom.us/join?confno=3542471135&pwd=xyz"),
-            (3_542_471_135, None, Some("xyz".into()))
+            (
+                3_542_471_135,
+                Some("https://zoom.us".into()),
+                Some("xyz".into())
+            )
         );
         let invitation = "Jane Doe is inviting you to a scheduled Zoom meeting.\n\n\
             Topic: Design review\nTime: Jan 2, 2030 09:00 AM Berlin\n\nJoin Zoom Meeting\n\
@@ -321,19 +361,19 @@ mod tests {
 
     #[test]
     fn a_personal_link_is_understood_as_one() {
-        let j = understand("Join me: https://acme.zoom.us/my/jane.doe.", None).unwrap();
+        let j = understand("Join me: https://acme.zoom.us/my/jane.doe.", &[]).unwrap();
         assert_eq!(j.web_link(), "https://acme.zoom.us/my/jane.doe");
         assert_eq!(j.describe(), "Personal link jane.doe");
     }
 
     #[test]
     fn links_open_in_the_app_with_what_they_carry() {
-        let j = understand("https://zoom.us/j/3542471135?pwd=abc&omn=85746065432", None).unwrap();
+        let j = understand("https://zoom.us/j/3542471135?pwd=abc&omn=85746065432", &[]).unwrap();
         assert_eq!(
             j.app_link(),
             "zoommtg://zoom.us/join?confno=3542471135&pwd=abc&omn=85746065432"
         );
-        let j = understand("Meeting ID: 354 247 1135 Passcode: 99x", None).unwrap();
+        let j = understand("Meeting ID: 354 247 1135 Passcode: 99x", &[]).unwrap();
         assert_eq!(
             j.app_link(),
             "zoommtg://zoom.us/join?confno=3542471135&pwd=99x"
@@ -343,22 +383,52 @@ mod tests {
     }
 
     #[test]
-    fn bad_input_gets_a_reason() {
-        assert_eq!(understand("  \n", None), Err(JoinProblem::Empty));
+    fn a_desktop_link_opens_on_the_web_with_what_it_carried() {
+        let j = understand(
+            "zoommtg://zoom.us/join?confno=3542471135&pwd=abc&omn=85746065432",
+            &[],
+        )
+        .unwrap();
         assert_eq!(
-            understand("see you at lunch", None),
+            j.web_link(),
+            "https://zoom.us/j/3542471135?pwd=abc&omn=85746065432"
+        );
+        assert_eq!(
+            j.app_link(),
+            "zoommtg://zoom.us/join?confno=3542471135&pwd=abc&omn=85746065432"
+        );
+    }
+
+    #[test]
+    fn only_a_link_is_one_to_offer() {
+        assert!(understand_link("call 354 247 1135 at noon", &[]).is_none());
+        assert!(understand_link("https://example.com/j/1 call 555 123 4567", &[]).is_none());
+        let j = understand_link("see https://zoom.us/j/3542471135 soon", &[]).unwrap();
+        assert_eq!(j.web_link(), "https://zoom.us/j/3542471135");
+        assert!(understand_link("zoommtg://zoom.us/join?confno=3542471135", &[]).is_some());
+    }
+
+    #[test]
+    fn bad_input_gets_a_reason() {
+        assert_eq!(understand("  \n", &[]), Err(JoinProblem::Empty));
+        assert_eq!(
+            understand("see you at lunch", &[]),
             Err(JoinProblem::NothingFound)
         );
         assert_eq!(
-            understand("12345678", None),
+            understand("12345678", &[]),
             Err(JoinProblem::WrongLength("12345678".into(), 8))
         );
         assert_eq!(
-            understand("https://zoom.evil.com/j/3542471135", None),
+            understand("0123456789", &[]),
+            Err(JoinProblem::LeadingZero("0123456789".into()))
+        );
+        assert_eq!(
+            understand("https://zoom.evil.com/j/3542471135", &[]),
             Err(JoinProblem::NotZoom("zoom.evil.com".into()))
         );
         assert_eq!(
-            understand("https://evilzoom.us/my/jane.doe", None),
+            understand("https://evilzoom.us/my/jane.doe", &[]),
             Err(JoinProblem::NotZoom("evilzoom.us".into()))
         );
     }
@@ -367,10 +437,10 @@ mod tests {
     fn the_accounts_own_service_counts_as_zoom() {
         let link = "http://127.0.0.1:5123/j/3542471135?pwd=a";
         assert_eq!(
-            understand(link, None),
+            understand(link, &[]),
             Err(JoinProblem::NotZoom("127.0.0.1".into()))
         );
-        let j = understand(link, Some("http://127.0.0.1:5123")).unwrap();
+        let j = understand(link, &["http://127.0.0.1:5123"]).unwrap();
         assert_eq!(j.web_link(), link);
     }
 }

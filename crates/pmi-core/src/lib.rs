@@ -19,7 +19,7 @@ pub use calendar::ics_event;
 pub use error::{Error, PmiRule};
 pub use ids::{MeetingId, Pmi, VanityName};
 pub use invitation::{Invitation, InvitationSubject};
-pub use join::{is_zoom_host, understand, JoinProblem, Joinable};
+pub use join::{is_zoom_host, understand, understand_link, JoinProblem, Joinable};
 pub use links::{DesktopLink, DesktopLinkAction, JoinLink, PersonalLink};
 pub use meeting::{
     AudioType, MeetingKind, MeetingOptions, PasscodeRules, Recurrence, RecurrenceEnd,

@@ -132,7 +132,7 @@ proptest! {
 }
 
 fn joinable_id(text: &str) -> Option<MeetingId> {
-    match pmi_core::understand(text, None) {
+    match pmi_core::understand(text, &[]) {
         Ok(pmi_core::Joinable::Meeting { id, .. }) => Some(id),
         _ => None,
     }
@@ -143,7 +143,7 @@ proptest! {
     /// what it gives opens with links PMI Desk may open.
     #[test]
     fn any_text_gives_a_meeting_or_a_reason(text in any::<String>()) {
-        if let Ok(j) = pmi_core::understand(&text, None) {
+        if let Ok(j) = pmi_core::understand(&text, &[]) {
             prop_assert!(j.app_link().starts_with("zoommtg://") || j.app_link().starts_with("https://"));
             prop_assert!(j.web_link().starts_with("https://"));
             prop_assert!(!j.describe().is_empty());
@@ -154,7 +154,10 @@ proptest! {
     fn zoomish_text_gives_a_meeting_or_a_reason(
         text in "[ a-zA-Z0-9:/.?=&%-]{0,80}(zoom\\.us|zoommtg:|/j/|/my/|Meeting ID:|Passcode:)[ a-zA-Z0-9:/.?=&%-]{0,80}",
     ) {
-        let _ = pmi_core::understand(&text, Some("http://127.0.0.1:5123"));
+        let _ = pmi_core::understand(&text, &["http://127.0.0.1:5123"]);
+        if let Some(j) = pmi_core::understand_link(&text, &[]) {
+            prop_assert!(j.web_link().starts_with("https://"));
+        }
     }
 
     #[test]

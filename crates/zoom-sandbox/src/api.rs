@@ -457,8 +457,8 @@ fn apply_meeting_fields(
         }
         requested_use_pmi = s.boolean("use_pmi");
         f.errors.extend(s.errors);
-        // As Zoom: a setting the account admin locked keeps the account's value; the request
-        // still succeeds.
+        // As Zoom: a setting the account admin locked is left as it is; the request still
+        // succeeds.
         updates.retain(|(key, _)| !meeting_setting_locked(locks, key));
         if let Some(target) = m.settings.as_object_mut() {
             target.extend(updates);
@@ -746,9 +746,8 @@ pub async fn list_meetings(
             ApiError::bad_request(300, "The next page token is invalid or expired.")
         })?),
     };
-    let (rows, total) = state
-        .store
-        .list_meetings(kind, Utc::now(), after, page_size + 1)?;
+    let now = Utc::now();
+    let (rows, total) = state.store.list_meetings(kind, now, after, page_size + 1)?;
     let has_more = rows.len() > page_size;
     let page: Vec<&MeetingRecord> = rows.iter().take(page_size).collect();
     let next = match (has_more, page.last()) {
@@ -761,7 +760,7 @@ pub async fn list_meetings(
     };
     let meetings: Vec<Value> = page
         .iter()
-        .map(|m| m.to_list_json(&user, &state.base_url))
+        .map(|m| m.to_list_json(&user, &state.base_url, now))
         .collect();
     Ok(Json(json!({
         "page_size": page_size,

@@ -242,7 +242,26 @@ impl MeetingRecord {
     }
 
     /// The shorter form of a meeting in a list.
-    pub fn to_list_json(&self, user: &UserRecord, base: &str) -> Value {
+    /// A recurring meeting's next occurrence that has not ended at `now`, as Zoom lists it; its
+    /// first start for any other meeting, or when its occurrences cannot be read.
+    pub fn listed_start(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let first = self.start_time?;
+        if self.kind != 8 {
+            return Some(first);
+        }
+        let next = (|| {
+            let recurrence = recurrence_of(self.recurrence.as_ref()?)?;
+            let zone: chrono_tz::Tz = self.timezone.parse().unwrap_or(chrono_tz::UTC);
+            let length = chrono::Duration::minutes(i64::from(self.duration.unwrap_or(0)));
+            let horizon = now + chrono::Duration::days(pmi_core::RECURRENCE_HORIZON_DAYS);
+            pmi_core::occurrences(&recurrence, first, zone, horizon)
+                .into_iter()
+                .find(|start| *start + length >= now)
+        })();
+        Some(next.unwrap_or(first))
+    }
+
+    pub fn to_list_json(&self, user: &UserRecord, base: &str, now: DateTime<Utc>) -> Value {
         let mut item = json!({
             "id": self.id,
             "uuid": self.uuid,
@@ -254,7 +273,7 @@ impl MeetingRecord {
             "created_at": utc_text(self.created_at),
             "join_url": self.join_link(user, base),
         });
-        if let Some(start) = self.start_time {
+        if let Some(start) = self.listed_start(now) {
             item["start_time"] = Value::from(utc_text(start));
         }
         if let Some(duration) = self.duration {
@@ -264,5 +283,93 @@ impl MeetingRecord {
             item["pmi"] = Value::from(user.pmi.to_string());
         }
         item
+    }
+}
+
+/// A stored `recurrence` object read as the domain's recurrence (the fields the sandbox accepts).
+fn recurrence_of(r: &Value) -> Option<pmi_core::Recurrence> {
+    use pmi_core::{Recurrence, RecurrenceEnd, RecurrenceUnit};
+    let every = match r.get("type")?.as_i64()? {
+        1 => RecurrenceUnit::Day,
+        2 => RecurrenceUnit::Week,
+        3 => RecurrenceUnit::Month,
+        _ => return None,
+    };
+    let number = |key: &str| {
+        r.get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| u8::try_from(n).ok())
+    };
+    let end = match r.get("end_date_time").and_then(Value::as_str) {
+        Some(by) => RecurrenceEnd::By(DateTime::parse_from_rfc3339(by).ok()?.with_timezone(&Utc)),
+        None => RecurrenceEnd::After(number("end_times").unwrap_or(1)),
+    };
+    Some(Recurrence {
+        every,
+        interval: number("repeat_interval").unwrap_or(1).max(1),
+        weekly_days: match every {
+            RecurrenceUnit::Week => r
+                .get("weekly_days")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .split(',')
+                .filter_map(|d| d.trim().parse().ok())
+                .collect(),
+            _ => Vec::new(),
+        },
+        monthly_day: number("monthly_day").filter(|_| every == RecurrenceUnit::Month),
+        end,
+    })
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn weekly(first: DateTime<Utc>, end_times: u8) -> MeetingRecord {
+        MeetingRecord {
+            id: 85_746_065_432,
+            uuid: "u".into(),
+            kind: 8,
+            topic: "Weekly".into(),
+            agenda: String::new(),
+            start_time: Some(first),
+            duration: Some(30),
+            timezone: "Europe/Berlin".into(),
+            password: String::new(),
+            use_pmi: false,
+            settings: json!({}),
+            recurrence: Some(
+                json!({"type": 2, "repeat_interval": 1, "weekly_days": "4", "end_times": end_times}),
+            ),
+            status: "waiting".into(),
+            created_at: first,
+        }
+    }
+
+    #[test]
+    fn a_recurring_meeting_is_listed_at_its_next_occurrence_as_zoom_lists_it() {
+        // Wednesdays (Zoom's 4) at 09:00 UTC, from 1 Jan 2031.
+        let first = Utc.with_ymd_and_hms(2031, 1, 1, 9, 0, 0).unwrap();
+        let m = weekly(first, 10);
+        assert_eq!(
+            m.listed_start(first - chrono::Duration::days(1)),
+            Some(first)
+        );
+        let later = Utc.with_ymd_and_hms(2031, 1, 16, 12, 0, 0).unwrap();
+        assert_eq!(
+            m.listed_start(later),
+            Some(Utc.with_ymd_and_hms(2031, 1, 22, 9, 0, 0).unwrap())
+        );
+        // Under way: still this occurrence until it ends.
+        let during = Utc.with_ymd_and_hms(2031, 1, 22, 9, 20, 0).unwrap();
+        assert_eq!(
+            m.listed_start(during),
+            Some(Utc.with_ymd_and_hms(2031, 1, 22, 9, 0, 0).unwrap())
+        );
+        // A series that has ended keeps its first start.
+        let ended = weekly(first, 2);
+        assert_eq!(ended.listed_start(later), Some(first));
     }
 }

@@ -465,3 +465,81 @@ fn a_closed_keychain_entry_takes_no_more_writes() {
         assert_eq!(keychain(&name), None);
     });
 }
+
+/// Locks settings on the service playing Zoom, as that account's admin would.
+fn lock_on(zoom: &Zoom, locks: Value) {
+    block(async {
+        let base = zoom.sandbox.base_url();
+        let http = reqwest::Client::new();
+        let token: Value = http
+            .post(format!("{base}/oauth/token"))
+            .basic_auth(
+                zoom_sandbox::DEFAULT_CLIENT_ID,
+                Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
+            )
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let status = http
+            .patch(format!("{base}/v2/accounts/me/lock_settings"))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .json(&locks)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+    });
+}
+
+#[test]
+fn on_a_zoom_account_pmi_settings_and_join_work_and_a_lock_is_learnt_from_a_change() {
+    let zoom = zoom();
+    let t = start_with(tempfile::tempdir().unwrap(), sign_in_config(&zoom));
+    sign_in_with(&t, &zoom, follow).unwrap();
+    let room = t.ok("personal_room", json!({}));
+    // A user may not read the account's lock settings: nothing is known held yet.
+    assert_eq!(room["learnt"]["waiting_room"], false);
+    let room = t.ok(
+        "set_room_settings",
+        json!({"change": {"mute_upon_entry": true, "audio": "telephony", "passcode": "Zoe-2468"}}),
+    );
+    assert_eq!(room["settings"]["mute_upon_entry"], true);
+    assert_eq!(room["settings"]["audio"], "telephony");
+    assert_eq!(room["passcode"], "Zoe-2468");
+
+    lock_on(&zoom, json!({"meeting_security": {"waiting_room": true}}));
+    let before = room["settings"]["waiting_room"].as_bool().unwrap();
+    let room = t.ok(
+        "set_room_settings",
+        json!({"change": {"waiting_room": !before}}),
+    );
+    assert_eq!(
+        room["settings"]["waiting_room"], before,
+        "the admin holds it"
+    );
+    assert_eq!(
+        room["learnt"]["waiting_room"], true,
+        "learnt from the change"
+    );
+    assert_eq!(room["locked"]["waiting_room"], false, "not read");
+    assert_eq!(
+        t.ok("overview", json!({}))["room"]["learnt"]["waiting_room"],
+        true,
+        "and remembered"
+    );
+
+    // Join: a link of this account's own service counts as Zoom's, as zoom.us links do.
+    let link = room["join_link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with(zoom.sandbox.base_url()), "{link}");
+    let view = t.ok("join", json!({ "text": format!("Join me: {link}") }));
+    assert_eq!(view["meeting_id_formatted"], room["pmi_formatted"]);
+    assert!(super::wait_for_opened(|l| l == link).is_some());
+}
