@@ -27,10 +27,15 @@ passcode: string | null,
  */
 settings: RoomSettings, 
 /**
- * Which settings the account admin holds: read from the lock settings when the sign-in
- * may, otherwise known from a change that did not hold.
+ * Which settings the account admin holds, read from the lock settings (when the sign-in may
+ * read them): shown disabled.
  */
-locked: RoomLocks, invitation: string, 
+locked: RoomLocks, 
+/**
+ * Which settings were seen not to hold when changed (the only sign for a user who may not
+ * read the lock settings): shown with the reason, left enabled to try again.
+ */
+learnt: RoomLocks, invitation: string, 
 /**
  * Shown from the cache because the service could not be reached.
  */
