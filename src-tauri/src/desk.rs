@@ -1299,38 +1299,33 @@ impl Desk {
         new.shortcuts.check()?;
         let before = self.prefs.get();
         let saved = self.save_preferences(new)?;
-        // On a refusal everything goes back as it was: the file, and what the system was
-        // already told.
-        let login_changed = saved.start_at_login != before.start_at_login;
-        if login_changed {
+        // What the system refuses goes back to what it was, in the file too; the rest is kept
+        // and applied, so the file and the system never disagree.
+        let mut refused = None;
+        if saved.start_at_login != before.start_at_login {
             if let Err(err) = start_at_login(saved.start_at_login) {
-                self.put_back(&before)?;
-                return Err(err);
+                self.prefs
+                    .update(|p| p.start_at_login = before.start_at_login)
+                    .map_err(Error::file)?;
+                refused = Some(err);
             }
         }
         if saved.shortcuts != before.shortcuts {
             if let Err(err) = shortcuts(&saved.shortcuts) {
-                self.put_back(&before)?;
-                if login_changed {
-                    if let Err(again) = start_at_login(before.start_at_login) {
-                        tracing::warn!(%again, "start at login is not set back");
-                    }
-                }
+                let old = before.shortcuts.clone();
+                self.prefs
+                    .update(|p| p.shortcuts = old)
+                    .map_err(Error::file)?;
                 if let Err(again) = shortcuts(&before.shortcuts) {
                     tracing::warn!(%again, "the earlier shortcuts are not registered again");
                 }
-                return Err(err);
+                refused.get_or_insert(err);
             }
         }
-        Ok(saved)
-    }
-
-    fn put_back(&self, before: &Preferences) -> Result<(), Error> {
-        let old = before.clone();
-        self.prefs
-            .update(|p| *p = old)
-            .map(|_| ())
-            .map_err(Error::file)
+        match refused {
+            Some(err) => Err(err),
+            None => Ok(saved),
+        }
     }
 
     fn save_preferences(&self, new: Preferences) -> Result<Preferences, Error> {
