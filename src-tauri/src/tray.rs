@@ -290,7 +290,7 @@ pub fn run<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
 pub struct Reminded(std::sync::Mutex<Option<u64>>);
 
 /// A reminder shown: the next-meeting item says it too, and starts that meeting.
-pub fn show_reminder<R: Runtime>(app: &AppHandle<R>, reminder: &crate::reminders::Reminder) {
+pub fn show_reminder<R: Runtime>(app: &AppHandle<R>, reminder: &pmi_core::Reminder) {
     if let Some(item) = app.try_state::<NextItem<R>>() {
         let pmi = if reminder.on_pmi {
             " · on your PMI"

@@ -11,6 +11,7 @@ mod invitation;
 mod join;
 mod links;
 mod meeting;
+mod reminders;
 mod schedule;
 mod schedule_request;
 
@@ -25,6 +26,7 @@ pub use meeting::{
     AudioType, MeetingKind, MeetingOptions, PasscodeRules, Recurrence, RecurrenceEnd,
     RecurrenceUnit, JBH_MINUTES, PASSCODE_MAX_LENGTH,
 };
+pub use reminders::{due, next_look, Reminder, Upcoming, LATE_GRACE};
 pub use schedule::{
     check_pmi_occurrences, check_pmi_schedule, occurrence_slots, occurrences, PmiSlot,
     ScheduleWarning, ScheduleWarningKind, RECURRENCE_HORIZON_DAYS,
