@@ -782,15 +782,12 @@ fn a_pmi_passcode_or_minutes_against_the_rules_is_refused_with_the_rule_named() 
     );
 }
 
-/// Locks settings on the built-in account in `dir`, through the admin API as the account admin
-/// would, before the app starts on that folder.
-fn lock_before_start(dir: &Path, locks: Value) {
+/// Locks settings on the service at `base` through its admin API, as the account's admin would.
+fn lock_settings_at(base: &str, locks: Value) {
     tauri::async_runtime::block_on(async {
-        let config = zoom_sandbox::Config::new(dir.join("local-account"));
-        let sandbox = zoom_sandbox::Sandbox::start(config).await.unwrap();
         let http = reqwest::Client::new();
         let token: Value = http
-            .post(format!("{}/oauth/token", sandbox.base_url()))
+            .post(format!("{base}/oauth/token"))
             .basic_auth(
                 zoom_sandbox::DEFAULT_CLIENT_ID,
                 Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
@@ -806,10 +803,7 @@ fn lock_before_start(dir: &Path, locks: Value) {
             .await
             .unwrap();
         let status = http
-            .patch(format!(
-                "{}/v2/accounts/me/lock_settings",
-                sandbox.base_url()
-            ))
+            .patch(format!("{base}/v2/accounts/me/lock_settings"))
             .bearer_auth(token["access_token"].as_str().unwrap())
             .json(&locks)
             .send()
@@ -817,8 +811,15 @@ fn lock_before_start(dir: &Path, locks: Value) {
             .unwrap()
             .status();
         assert_eq!(status, 204);
-        sandbox.stop().await;
     });
+}
+
+/// Locks settings on the built-in account in `dir` before the app starts on that folder.
+fn lock_before_start(dir: &Path, locks: Value) {
+    let config = zoom_sandbox::Config::new(dir.join("local-account"));
+    let sandbox = block(zoom_sandbox::Sandbox::start(config)).unwrap();
+    lock_settings_at(sandbox.base_url(), locks);
+    block(sandbox.stop());
 }
 
 #[test]

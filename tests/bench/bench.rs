@@ -162,27 +162,6 @@ fn launch(binary: &Path, mark: &str) -> Result<(f64, f64)> {
     Ok((launch_ms, memory))
 }
 
-async fn admin_token(http: &reqwest::Client, base: &str) -> Result<String> {
-    let token: Value = http
-        .post(format!("{base}/oauth/token"))
-        .basic_auth(
-            zoom_sandbox::DEFAULT_CLIENT_ID,
-            Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
-        )
-        .form(&[
-            ("grant_type", "account_credentials"),
-            ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
-        ])
-        .send()
-        .await?
-        .json()
-        .await?;
-    Ok(token["access_token"]
-        .as_str()
-        .context("no token")?
-        .to_owned())
-}
-
 /// Creates `count` meetings from `clients` concurrent clients; the time of each create, in ms.
 async fn create_meetings(
     http: &reqwest::Client,
@@ -275,7 +254,7 @@ async fn service() -> Result<Value> {
     let sandbox = zoom_sandbox::Sandbox::start(config).await?;
     let base = sandbox.base_url().to_owned();
     let http = reqwest::Client::builder().no_proxy().build()?;
-    let token = admin_token(&http, &base).await?;
+    let token = pmi_desk_e2e::admin_token(&sandbox).await?;
     let asked = Instant::now();
     let creates = create_meetings(&http, &base, &token, 1_000, 8).await?;
     let create_secs = asked.elapsed().as_secs_f64();

@@ -466,39 +466,6 @@ fn a_closed_keychain_entry_takes_no_more_writes() {
     });
 }
 
-/// Locks settings on the service playing Zoom, as that account's admin would.
-fn lock_on(zoom: &Zoom, locks: Value) {
-    block(async {
-        let base = zoom.sandbox.base_url();
-        let http = reqwest::Client::new();
-        let token: Value = http
-            .post(format!("{base}/oauth/token"))
-            .basic_auth(
-                zoom_sandbox::DEFAULT_CLIENT_ID,
-                Some(zoom_sandbox::DEFAULT_CLIENT_SECRET),
-            )
-            .form(&[
-                ("grant_type", "account_credentials"),
-                ("account_id", zoom_sandbox::DEFAULT_ACCOUNT_ID),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let status = http
-            .patch(format!("{base}/v2/accounts/me/lock_settings"))
-            .bearer_auth(token["access_token"].as_str().unwrap())
-            .json(&locks)
-            .send()
-            .await
-            .unwrap()
-            .status();
-        assert_eq!(status, 204);
-    });
-}
-
 #[test]
 fn on_a_zoom_account_pmi_settings_and_join_work_and_a_lock_is_learnt_from_a_change() {
     let zoom = zoom();
@@ -515,7 +482,10 @@ fn on_a_zoom_account_pmi_settings_and_join_work_and_a_lock_is_learnt_from_a_chan
     assert_eq!(room["settings"]["audio"], "telephony");
     assert_eq!(room["passcode"], "Zoe-2468");
 
-    lock_on(&zoom, json!({"meeting_security": {"waiting_room": true}}));
+    super::lock_settings_at(
+        zoom.sandbox.base_url(),
+        json!({"meeting_security": {"waiting_room": true}}),
+    );
     let before = room["settings"]["waiting_room"].as_bool().unwrap();
     let room = t.ok(
         "set_room_settings",
