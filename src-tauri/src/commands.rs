@@ -47,10 +47,11 @@ pub async fn new_meeting<R: Runtime>(
     Ok(started)
 }
 
-/// The UI's first Meetings tab with the personal room on screen (the launch time, logged).
+/// The UI's first Meetings tab with the personal room on screen (the launch time, logged), with
+/// the UI's own marks on the way there (ms since the page began to load).
 #[tauri::command]
-pub fn ui_shown() {
-    crate::mark_shown();
+pub fn ui_shown(marks: Option<std::collections::BTreeMap<String, f64>>) {
+    crate::mark_shown(&marks.unwrap_or_default());
 }
 
 /// Join: what the pasted text names, without opening anything.

@@ -98,7 +98,22 @@ pub struct Desk {
     calendar_dir: PathBuf,
     /// The clipboard texts offered for Join lately, so one link is offered once.
     join_offered: Mutex<std::collections::VecDeque<String>>,
+    /// The overview read as the app starts (`warm_up`), for the window's first ask only.
+    launch_overview: tokio::sync::OnceCell<Option<LaunchOverview>>,
+    launch_overview_asked: std::sync::atomic::AtomicBool,
+    warmed_up: std::sync::atomic::AtomicBool,
 }
+
+/// An overview read while the window loaded: which account it is of, and when it was read.
+struct LaunchOverview {
+    account: Arc<Current>,
+    read_at: std::time::Instant,
+    overview: Overview,
+}
+
+/// How old the overview read at launch may be when the window first asks. A window that opens
+/// later (the app started into the tray at login) reads anew.
+const LAUNCH_OVERVIEW_FRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Desk {
     /// The desk on `data_dir`; the account starts when first used, so this does no network or
@@ -127,6 +142,9 @@ impl Desk {
             sign_ins: std::sync::atomic::AtomicU64::new(0),
             calendar_dir,
             join_offered: Mutex::new(std::collections::VecDeque::new()),
+            launch_overview: tokio::sync::OnceCell::new(),
+            launch_overview_asked: std::sync::atomic::AtomicBool::new(false),
+            warmed_up: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -167,6 +185,37 @@ impl Desk {
             })
             .map(|u| u.origin())
             .collect()
+    }
+
+    /// Starts the account in use and reads the overview while the window loads (the app calls it
+    /// at launch), so the window's first ask is answered at once, with no second read. A read
+    /// that fails is only logged: the window's first ask reads again and says why to the user.
+    pub async fn warm_up(&self) {
+        self.warmed_up
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.launch_overview().await;
+    }
+
+    /// The overview read at launch: read once, by `warm_up` (the window's first ask waits for
+    /// it while it is under way).
+    async fn launch_overview(&self) -> Option<&LaunchOverview> {
+        self.launch_overview
+            .get_or_init(|| async {
+                let account = self.current();
+                match self.overview_now().await {
+                    Ok(overview) => Some(LaunchOverview {
+                        account,
+                        read_at: std::time::Instant::now(),
+                        overview,
+                    }),
+                    Err(err) => {
+                        tracing::warn!(%err, "the overview could not be read at launch");
+                        None
+                    }
+                }
+            })
+            .await
+            .as_ref()
     }
 
     /// The account in use and how sign-in is set up, for Settings.
@@ -559,8 +608,25 @@ impl Desk {
     }
 
     /// Everything the Meetings tab shows, read in parallel; when the service cannot answer (or
-    /// the sign-in has lapsed), the last overview read, with the reason.
+    /// the sign-in has lapsed), the last overview read, with the reason. The window's first ask
+    /// gets the overview `warm_up` read at launch, if it is of this account and fresh.
     pub async fn overview(&self) -> Result<Overview, Error> {
+        use std::sync::atomic::Ordering;
+        if self.warmed_up.load(Ordering::Relaxed)
+            && !self.launch_overview_asked.swap(true, Ordering::Relaxed)
+        {
+            if let Some(at_launch) = self.launch_overview().await {
+                if Arc::ptr_eq(&at_launch.account, &self.current())
+                    && at_launch.read_at.elapsed() < LAUNCH_OVERVIEW_FRESH
+                {
+                    return Ok(at_launch.overview.clone());
+                }
+            }
+        }
+        self.overview_now().await
+    }
+
+    async fn overview_now(&self) -> Result<Overview, Error> {
         let a = self.current();
         match self.read_overview(&a).await {
             Ok(overview) => {

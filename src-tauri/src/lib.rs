@@ -235,11 +235,14 @@ pub fn app<R: Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(app_commands!())
         .setup(move |app| {
+            tracing::debug!("setting up");
             if let Err(why) = setup(app.handle(), options.clone()) {
                 cannot_start(app.handle(), &why.to_string());
                 return Ok(());
             }
-            desktop(app.handle())
+            let desktop = desktop(app.handle());
+            tracing::debug!("set up");
+            desktop
         })
         .on_window_event(|window, event| {
             // Closing the window keeps the app in the tray.
@@ -257,27 +260,49 @@ static LAUNCHED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::
 
 /// The first time the Meetings tab shows the personal room: said once, with the time since
 /// launch, on the log and on standard output (which `make bench` reads).
-pub(crate) fn mark_shown() {
+pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
         return;
     }
     let ms = LAUNCHED.get().map_or(0, |t| t.elapsed().as_millis());
-    tracing::info!(ms, "the Meetings tab shows the personal room");
+    tracing::info!(ms, ?marks, "the Meetings tab shows the personal room");
     println!("PMI Desk: Meetings tab shown {ms} ms after launch");
+}
+
+/// On Linux, WebKitGTK paints PMI Desk's pages without GPU compositing unless the user chose
+/// otherwise. A few panes of forms and lists gain nothing from it, and it costs at start: on
+/// software GL (virtual machines, remote desktops, machines without a GPU driver) the first frame
+/// waited 0.3–1 s for shaders to compile, and each run held some 30 MB more (`make bench`). It is
+/// also the usual cure for WebKitGTK's blank windows on some GPU drivers. `PMI_DESK_GPU=1` keeps
+/// WebKit's own choice; a `WEBKIT_DISABLE_COMPOSITING_MODE` the user set is left as it is.
+#[cfg(not(test))]
+fn choose_webkit_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && !std::env::var("PMI_DESK_GPU").is_ok_and(|v| v == "1")
+    {
+        // Set first thing in `run`, before any other thread starts; the web process inherits it.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
 }
 
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
 #[cfg(not(test))]
 pub fn run() {
     LAUNCHED.get_or_init(std::time::Instant::now);
+    choose_webkit_rendering();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
+        // The account starts while the window loads, so the page's first read finds it ready.
+        let handle = app.clone();
+        tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
         tray::create(app)?;
+        tracing::debug!("tray created");
         reminders::spawn(app.clone());
         let keys = app.state::<Desk>().preferences().shortcuts;
         if let Err(err) = shortcuts::apply(app, &keys) {
@@ -294,6 +319,7 @@ pub fn run() {
         tauri_plugin_autostart::MacosLauncher::LaunchAgent,
         None,
     ));
+    tracing::debug!("building the app");
     if let Err(err) = app.run(tauri::generate_context!()) {
         tracing::error!(%err, "PMI Desk stopped");
         std::process::exit(1);

@@ -178,6 +178,26 @@ fn the_overview_shows_the_personal_room_and_no_meetings_on_a_fresh_account() {
 }
 
 #[test]
+fn the_overview_read_at_launch_answers_the_windows_first_ask_and_only_that() {
+    let t = start();
+    let desk = t.app.handle().state::<crate::Desk>();
+    block(desk.warm_up());
+    let at_launch = desk.local_requests_seen().unwrap();
+    assert!(at_launch > 0, "the warm-up read the overview");
+    let first = t.ok("overview", json!({}));
+    assert_eq!(
+        desk.local_requests_seen().unwrap(),
+        at_launch,
+        "the window's first ask is answered with what was read at launch"
+    );
+    assert!(first["room"]["pmi"].as_u64().is_some());
+    // Every later ask reads again: a meeting scheduled now is listed.
+    t.ok("schedule_meeting", json!({"request": schedule_request("Later", &tomorrow(), "10:00", 30, false), "calendarFile": false}));
+    let second = t.ok("overview", json!({}));
+    assert_eq!(second["meetings"][0]["topic"], "Later");
+}
+
+#[test]
 fn use_my_pmi_is_written_and_read_back() {
     let t = start();
     assert_eq!(
@@ -548,8 +568,13 @@ fn edit_and_delete_a_meeting() {
 
 /// A weekly meeting in Berlin with its own passcode and settings that are not the defaults.
 fn particular_request(topic: &str) -> Value {
+    // A week ahead: edits move it by up to a day between zones (07:15 in Tokyo is the evening
+    // before in UTC), and tomorrow's date would put it in the past late in the UTC day.
+    let date = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%Y-%m-%d")
+        .to_string();
     json!({
-        "topic": topic, "date": tomorrow(), "time": "18:30", "duration_minutes": 45,
+        "topic": topic, "date": date, "time": "18:30", "duration_minutes": 45,
         "time_zone": "Europe/Berlin",
         "recurrence": {"every": "week", "interval": 2, "weekly_days": [2, 5], "monthly_day": null,
                        "end": {"kind": "after", "value": 4}},

@@ -93,7 +93,7 @@ export const backend = {
   cancelSignIn: () => invoke<void>("cancel_sign_in"),
   signOut: () => invoke<AccountView>("sign_out"),
   /** Says once that the Meetings tab shows the personal room (logged with the launch time). */
-  uiShown: () => invoke<void>("ui_shown"),
+  uiShown: (marks: Record<string, number>) => invoke<void>("ui_shown", { marks }),
   /** Join: what a pasted text names (rejects with the reason at field `join`). */
   understandJoin: (text: string) => invoke<JoinView>("understand_join", { text }),
   /** Join: opens what the text names, in the Zoom app or the browser as Settings say. */

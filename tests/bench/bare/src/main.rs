@@ -7,7 +7,8 @@ use std::time::Instant;
 
 static LAUNCHED: OnceLock<Instant> = OnceLock::new();
 
-/// Prints the mark `make bench` waits for.
+/// Prints the mark `make bench` waits for: the page's first frame after it loaded, as PMI Desk
+/// marks its first frame with the personal room.
 #[tauri::command]
 fn loaded() {
     let ms = LAUNCHED.get().map_or(0, |t| t.elapsed().as_millis());
