@@ -270,28 +270,10 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
     println!("PMI Desk: Meetings tab shown {ms} ms after launch");
 }
 
-/// On Linux, WebKitGTK paints PMI Desk's pages without GPU compositing unless the user chose
-/// otherwise. A few panes of forms and lists gain nothing from it, and it costs at start: on
-/// software GL (virtual machines, remote desktops, machines without a GPU driver) the first frame
-/// waited 0.3–1 s for shaders to compile, and each run held some 30 MB more (`make bench`). It is
-/// also the usual cure for WebKitGTK's blank windows on some GPU drivers. `PMI_DESK_GPU=1` keeps
-/// WebKit's own choice; a `WEBKIT_DISABLE_COMPOSITING_MODE` the user set is left as it is.
-#[cfg(not(test))]
-fn choose_webkit_rendering() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-        && !std::env::var("PMI_DESK_GPU").is_ok_and(|v| v == "1")
-    {
-        // Set first thing in `run`, before any other thread starts; the web process inherits it.
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
-}
-
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
 #[cfg(not(test))]
 pub fn run() {
     LAUNCHED.get_or_init(std::time::Instant::now);
-    choose_webkit_rendering();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),

@@ -12,10 +12,7 @@
 //!   page by page (page_size 300);
 //! - sizes: the stripped release binary and the `.deb`.
 //!
-//! PMI Desk paints without WebKit's GPU compositing (src-tauri/src/lib.rs says why); the bare
-//! window is measured both that way, which the ratios compare with, and as WebKit paints by
-//! default, for reference. Runs rotate between the three, each on fresh data and cache folders.
-//! It prints a
+//! Runs alternate between the two apps, each on fresh data and cache folders. It prints a
 //! table and writes it as JSON to `target/bench/bench.json`; its last line is
 //! `bench: launch <r>x, memory <r>x a bare Tauri window` (ratios of the medians).
 
@@ -123,13 +120,8 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// An app measured: its name, binary, the line it prints when shown, and what its environment
-/// adds.
-type App<'a> = (&'a str, &'a Path, &'a str, &'a [(&'a str, &'a str)]);
-
-/// One launch: the time until `mark` is printed, and the memory after 5 s idle. `env` is added
-/// to the app's environment.
-fn launch(binary: &Path, mark: &str, env: &[(&str, &str)]) -> Result<(f64, f64)> {
+/// One launch: the time until `mark` is printed, and the memory after 5 s idle.
+fn launch(binary: &Path, mark: &str) -> Result<(f64, f64)> {
     use std::os::unix::process::CommandExt;
     let home = tempfile::tempdir()?;
     let dir = |name: &str| {
@@ -144,7 +136,6 @@ fn launch(binary: &Path, mark: &str, env: &[(&str, &str)]) -> Result<(f64, f64)>
         .env("XDG_CONFIG_HOME", dir("config")?)
         .env("PMI_DESK_DATA_DIR", dir("pmi-desk")?)
         .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)
@@ -318,38 +309,22 @@ async fn main() -> Result<()> {
         .unwrap_or_else(|| pmi_desk_e2e::workspace_root().join("target"));
     let app = target.join("release/pmi-desk");
     let bare = target.join("release/bench-bare");
-    // PMI Desk asks WebKitGTK to paint without GPU compositing (see `choose_webkit_rendering`
-    // in src-tauri/src/lib.rs); the bare window is measured the same way, which the ratios
-    // compare with, and also as WebKit paints by default, for reference.
-    let same_rendering: &[(&str, &str)] = &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")];
-    let apps: [App; 3] = [
-        (
-            "PMI Desk",
-            app.as_path(),
-            "PMI Desk: Meetings tab shown",
-            &[],
-        ),
+    let apps = [
+        ("PMI Desk", app.as_path(), "PMI Desk: Meetings tab shown"),
         (
             "bare Tauri window",
             bare.as_path(),
             "bench-bare: page loaded",
-            same_rendering,
-        ),
-        (
-            "bare Tauri window, WebKit's default rendering",
-            bare.as_path(),
-            "bench-bare: page loaded",
-            &[],
         ),
     ];
-    let mut launches: [Vec<f64>; 3] = Default::default();
-    let mut memory: [Vec<f64>; 3] = Default::default();
+    let mut launches: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut memory: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     for run in 0..runs {
-        // Rotate which goes first, so none always meets a warmer system.
-        for k in 0..apps.len() {
-            let i = (run + k) % apps.len();
-            let (name, binary, mark, env) = apps[i];
-            let (ms, mb) = launch(binary, mark, env)?;
+        // Alternate which goes first, so neither always meets a warmer system.
+        let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let (name, binary, mark) = apps[i];
+            let (ms, mb) = launch(binary, mark)?;
             eprintln!(
                 "run {}: {name}: shown after {ms:.0} ms, PSS {mb:.0} MB",
                 run + 1
@@ -368,12 +343,8 @@ async fn main() -> Result<()> {
     let deb = newest_deb(&target);
     let deb_bytes = deb.as_deref().and_then(size_of);
 
-    let (l, lb, ld) = (
-        stats(&launches[0]),
-        stats(&launches[1]),
-        stats(&launches[2]),
-    );
-    let (m, mb, md) = (stats(&memory[0]), stats(&memory[1]), stats(&memory[2]));
+    let (l, lb) = (stats(&launches[0]), stats(&launches[1]));
+    let (m, mb) = (stats(&memory[0]), stats(&memory[1]));
     let launch_ratio = l.median / lb.median;
     let memory_ratio = m.median / mb.median;
 
@@ -399,24 +370,12 @@ async fn main() -> Result<()> {
     );
     row("launch → bare page loaded (ms)", &lb, None, "");
     row(
-        "  … with WebKit's default rendering (ms)",
-        &ld,
-        Some(l.median / ld.median),
-        "",
-    );
-    row(
         "memory after 5 s idle, PSS (MB)",
         &m,
         Some(memory_ratio),
         "≤ 1.1x",
     );
     row("bare window memory, PSS (MB)", &mb, None, "");
-    row(
-        "  … with WebKit's default rendering (MB)",
-        &md,
-        Some(m.median / md.median),
-        "",
-    );
     if let Some(rows) = tray.as_array() {
         for r in rows {
             let s = Stats {
@@ -476,9 +435,8 @@ async fn main() -> Result<()> {
     let report = json!({
         "runs": runs,
         "machine": machine,
-        "bare_env": {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"},
-        "launch_ms": {"pmi_desk": launches[0], "bare": launches[1], "bare_webkit_default": launches[2], "ratio_of_medians": launch_ratio},
-        "memory_pss_mb": {"pmi_desk": memory[0], "bare": memory[1], "bare_webkit_default": memory[2], "ratio_of_medians": memory_ratio},
+        "launch_ms": {"pmi_desk": launches[0], "bare": launches[1], "ratio_of_medians": launch_ratio},
+        "memory_pss_mb": {"pmi_desk": memory[0], "bare": memory[1], "ratio_of_medians": memory_ratio},
         "tray": tray,
         "service": service,
         "binary_bytes": binary_bytes,

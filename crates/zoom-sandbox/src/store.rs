@@ -101,6 +101,9 @@ CREATE TABLE IF NOT EXISTS meeting (
     deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS meeting_by_start ON meeting (start_time, id);
+-- The listing's own order (meetings without a start first), so a page is a seek from the last
+-- one listed, not a sort of every meeting.
+CREATE INDEX IF NOT EXISTS meeting_listed ON meeting (COALESCE(start_time, ''), id);
 CREATE TABLE IF NOT EXISTS token (
     hash TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -407,11 +410,12 @@ impl Store {
             params![now_text],
             |r| r.get::<_, i64>(0),
         )? as usize;
-        // NULL start times sort first; the key compares (COALESCE(start,''), id).
+        // NULL start times sort first; the key compares (COALESCE(start,''), id). The first
+        // comparison alone lets SQLite seek in `meeting_listed` to where the page begins.
         let (after_start, after_id) = after.unwrap_or((String::new(), 0));
         let mut stmt = conn.prepare(&format!(
             "SELECT * FROM meeting WHERE deleted=0 AND {filter} \
-             AND (COALESCE(start_time, ''), id) > (?2, ?3) \
+             AND COALESCE(start_time, '') >= ?2 AND (COALESCE(start_time, ''), id) > (?2, ?3) \
              ORDER BY COALESCE(start_time, ''), id LIMIT ?4"
         ))?;
         let rows = stmt
