@@ -323,16 +323,24 @@ impl App {
 
     /// Saves a PNG of the window to `docs/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // A page that stops painting must fail the test, not hang it (WebKitWebDriver once
+        // waited forever here).
+        let patience = Duration::from_secs(30);
         // What the DOM says now is painted only by the next frames: wait for two.
-        self.client
-            .execute_async(
+        tokio::time::timeout(
+            patience,
+            self.client.execute_async(
                 "const done = arguments[0]; \
                  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
                 vec![],
-            )
-            .await?;
+            ),
+        )
+        .await
+        .with_context(|| format!("the page painted no frame within 30 s for {name}"))??;
         tokio::time::sleep(Duration::from_millis(150)).await;
-        let png = self.client.screenshot().await?;
+        let png = tokio::time::timeout(patience, self.client.screenshot())
+            .await
+            .with_context(|| format!("no screenshot within 30 s for {name}"))??;
         let path = docs_dir().join(format!("{name}.png"));
         std::fs::create_dir_all(docs_dir())?;
         std::fs::write(&path, png)?;
