@@ -280,7 +280,8 @@ pub fn run() {
         )
         .init();
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
-        // The account starts while the window loads, so the page's first read finds it ready.
+        // The account starts, and the overview is read, while the window loads: the page's
+        // first ask is answered from that read.
         let handle = app.clone();
         tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
         tray::create(app)?;
