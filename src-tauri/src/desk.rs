@@ -106,7 +106,8 @@ pub struct Desk {
 
 /// An overview read while the window loaded: which account it is of, and when it was read.
 struct LaunchOverview {
-    account: Arc<Current>,
+    /// Weak, so an account signed out of is not kept alive (the built-in one owns its service).
+    account: std::sync::Weak<Current>,
     read_at: std::time::Instant,
     overview: Overview,
 }
@@ -201,7 +202,7 @@ impl Desk {
     async fn launch_overview(&self) -> Option<&LaunchOverview> {
         self.launch_overview
             .get_or_init(|| async {
-                let account = self.current();
+                let account = Arc::downgrade(&self.current());
                 match self.overview_now().await {
                     Ok(overview) => Some(LaunchOverview {
                         account,
@@ -616,7 +617,7 @@ impl Desk {
             && !self.launch_overview_asked.swap(true, Ordering::Relaxed)
         {
             if let Some(at_launch) = self.launch_overview().await {
-                if Arc::ptr_eq(&at_launch.account, &self.current())
+                if std::sync::Weak::ptr_eq(&at_launch.account, &Arc::downgrade(&self.current()))
                     && at_launch.read_at.elapsed() < LAUNCH_OVERVIEW_FRESH
                 {
                     return Ok(at_launch.overview.clone());
