@@ -76,8 +76,8 @@ pub struct Options {
     /// `PMI_DESK_LOCAL_FAULTS=1` in a debug build: the built-in service serves its fault route
     /// (for tests).
     pub local_faults: bool,
-    /// A program to open links with instead of the system's default opener.
-    pub open_with: Option<String>,
+    /// Where links go: the system's opener, or `PMI_DESK_OPEN_WITH`.
+    pub open_with: Opener,
     /// Where "Sign in with Zoom" goes and with which Client ID.
     pub zoom: ZoomSignIn,
     /// Where "Other Calendars" writes `.ics` files; the Downloads folder when `None`.
@@ -99,7 +99,9 @@ impl Options {
             // A released app never misbehaves on request.
             local_faults: cfg!(debug_assertions)
                 && std::env::var("PMI_DESK_LOCAL_FAULTS").is_ok_and(|v| v == "1"),
-            open_with: None,
+            open_with: var("PMI_DESK_OPEN_WITH")
+                .map(Opener::Program)
+                .unwrap_or_default(),
             calendar_dir: None,
             zoom: ZoomSignIn {
                 client_id_from_env: var("PMI_DESK_ZOOM_CLIENT_ID"),
@@ -118,8 +120,22 @@ impl Options {
     }
 }
 
-/// Opens a link with the system's opener (browser, mail client, or the Zoom app), or with the
-/// program the options name. Only links PMI Desk means to open get there: see `may_open`.
+/// Where the app's links go.
+#[derive(Debug, Clone, Default)]
+pub enum Opener {
+    /// The system's opener: the default browser, mail client, or the Zoom app.
+    #[default]
+    System,
+    /// A program run with the link as its one argument (`PMI_DESK_OPEN_WITH`): another browser
+    /// than the default one, or, in the end-to-end tests, one that records the links.
+    Program(String),
+    /// The IPC tests: the link is handed to this function instead of being opened.
+    #[cfg(test)]
+    Record(fn(&str)),
+}
+
+/// Opens a link with the options' opener. Only links PMI Desk means to open get there: see
+/// `may_open`.
 pub(crate) fn open<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Error> {
     use tauri_plugin_opener::OpenerExt;
     let trusted = app
@@ -127,7 +143,15 @@ pub(crate) fn open<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Erro
         .map(|desk| desk.loopback_origins())
         .unwrap_or_default();
     may_open(url, &trusted)?;
-    let with = app.try_state::<Options>().and_then(|o| o.open_with.clone());
+    let with = match app.try_state::<Options>().map(|o| o.open_with.clone()) {
+        None | Some(Opener::System) => None,
+        Some(Opener::Program(program)) => Some(program),
+        #[cfg(test)]
+        Some(Opener::Record(record)) => {
+            record(url);
+            return Ok(());
+        }
+    };
     app.opener()
         .open_url(url, with)
         .map_err(|e| Error::Open(e.to_string()))

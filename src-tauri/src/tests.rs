@@ -3,8 +3,7 @@
 //! Clipboard tests need an X display: `make test` runs them under Xvfb. Nothing here changes the
 //! process environment: tests run on threads, and changing it under them is not safe.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
@@ -16,42 +15,26 @@ use crate::Clipboard;
 
 mod sign_in;
 
-/// Where the recording opener writes the links the app opens, one file per test process.
-fn opened_links_file() -> PathBuf {
-    std::env::temp_dir().join(format!("pmi-desk-ipc-opened-{}.txt", std::process::id()))
-}
+/// The links the app opened, in order, from every test of this process (tests run on threads).
+static OPENED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
-/// A program that records the links it is asked to open, used as the app's opener, so tests
-/// open nothing for real and change no environment variable.
-fn recording_opener() -> String {
-    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
-    SCRIPT
-        .get_or_init(|| {
-            let script =
-                std::env::temp_dir().join(format!("pmi-desk-ipc-opener-{}.sh", std::process::id()));
-            std::fs::write(
-                &script,
-                format!(
-                    "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                    opened_links_file().display()
-                ),
-            )
-            .unwrap();
-            std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-                .unwrap();
-            script
-        })
-        .display()
-        .to_string()
+/// The tests' opener: records the link, opens nothing, and changes no environment variable.
+/// (The end-to-end tests see the real opener hand links to a program.)
+fn record_link(link: &str) {
+    OPENED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(link.to_owned());
 }
 
 fn opened_links() -> Vec<String> {
-    std::fs::read_to_string(opened_links_file())
-        .map(|t| t.lines().map(str::to_owned).collect())
-        .unwrap_or_default()
+    OPENED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
 }
 
-/// The opener runs detached: waits up to 5 s for a link matching `wanted` to be recorded.
+/// Some links are opened from a spawned task: waits up to 5 s for one matching `wanted`.
 fn wait_for_opened(wanted: impl Fn(&str) -> bool) -> Option<String> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
@@ -90,7 +73,7 @@ fn options_for(dir: &tempfile::TempDir) -> crate::Options {
     crate::Options {
         data_dir: Some(dir.path().to_path_buf()),
         local_faults: true,
-        open_with: Some(recording_opener()),
+        open_with: crate::Opener::Record(record_link),
         zoom: crate::ZoomSignIn::default(),
         calendar_dir: Some(dir.path().join("Downloads")),
     }
