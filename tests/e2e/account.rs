@@ -1,12 +1,15 @@
 //! "Sign in with Zoom" on the real window. A standalone local service plays Zoom (another user,
 //! another PMI, a public client, sign-in approved at once); the app is pointed at it by the
-//! environment, and the test's `$BROWSER` follows the authorize page back to the app's loopback
-//! listener. The refresh token goes to the session's real Secret Service (gnome-keyring).
+//! environment, and the test's browser (`record-link`) follows the authorize page back to the
+//! app's loopback listener. The refresh token goes to the system's real keychain: the session's
+//! Secret Service (gnome-keyring) on Linux, the Credential Manager on Windows. A keychain that is
+//! missing or locked is a Secret Service matter: those tests run on Linux.
 
 // A test fails by panicking, helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
+#[cfg(target_os = "linux")]
 use std::time::Duration;
 
 use pmi_desk_e2e::{admin_token, files_containing, App};
@@ -168,6 +171,7 @@ async fn sign_in_with_zoom_shows_that_account_across_a_restart_until_sign_out() 
     Ok(())
 }
 
+#[cfg(target_os = "linux")]
 /// Signs in where the keychain cannot take the token: Settings says so, the window shows the
 /// Zoom account, and nothing of it is written: no refresh token (the service's start with
 /// `sbx_rt_`), no account record, no cache with its PMI.
@@ -242,6 +246,7 @@ async fn deny_a_forged_answer_and_no_answer_are_each_said_in_settings() -> anyho
     Ok(())
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_written(
 ) -> anyhow::Result<()> {
@@ -273,6 +278,7 @@ async fn without_a_keychain_the_sign_in_lasts_this_run_only_and_nothing_is_writt
     Ok(())
 }
 
+#[cfg(target_os = "linux")]
 /// A session bus of the test's own with a gnome-keyring whose login keyring is locked, as after
 /// the screen locks. Ends the bus (and the keyring daemon with it) when dropped.
 struct LockedKeyring {
@@ -281,6 +287,7 @@ struct LockedKeyring {
     _dir: tempfile::TempDir,
 }
 
+#[cfg(target_os = "linux")]
 impl LockedKeyring {
     fn start() -> Self {
         use std::io::Write;
@@ -341,6 +348,7 @@ impl LockedKeyring {
     }
 }
 
+#[cfg(target_os = "linux")]
 impl Drop for LockedKeyring {
     fn drop(&mut self) {
         let _ = std::process::Command::new("kill")
@@ -349,6 +357,7 @@ impl Drop for LockedKeyring {
     }
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_keychain_is_said_plainly_and_nothing_is_written() -> anyhow::Result<()> {
     let (sandbox, _zoom_dir, zoom_pmi) = zoom().await;

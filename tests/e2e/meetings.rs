@@ -9,21 +9,7 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use pmi_desk_e2e::{clipboard_text, lock_on_account, App};
-
-/// `date -d <when> <format>` in local time, e.g. `date_of("tomorrow", "+%Y-%m-%d")`.
-fn date_of(when: &str, format: &str) -> String {
-    let out = std::process::Command::new("date")
-        .args(["-d", when, format])
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// Tomorrow's date, `yyyy-mm-dd`, in local time.
-fn tomorrow() -> String {
-    date_of("tomorrow", "+%Y-%m-%d")
-}
+use pmi_desk_e2e::{clipboard_text, local_time, lock_on_account, tomorrow, App};
 
 /// Selects the listed meeting with this topic (a click, as a person would), and waits until
 /// the detail pane shows it.
@@ -484,18 +470,12 @@ async fn starting_the_room_near_a_pmi_meeting_asks_first() -> anyhow::Result<()>
     let app = App::launch_on(data.path()).await?;
     let pmi = pmi_of(&app).await;
     // A PMI meeting ten minutes from now (local clock).
-    let soon = |format: &str| -> String {
-        let out = std::process::Command::new("date")
-            .args(["-d", "+10 min", format])
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let soon = |format: &str| local_time(chrono::Duration::minutes(10), format);
     app.click("#schedule").await?;
     app.find("[data-testid=schedule-dialog]").await?;
     app.type_into("#s-topic", "Design review").await?;
-    app.choose("s-date", &soon("+%Y-%m-%d")).await?;
-    app.choose("s-time", &soon("+%H:%M")).await?;
+    app.choose("s-date", &soon("%Y-%m-%d")).await?;
+    app.choose("s-time", &soon("%H:%M")).await?;
     app.click("#s-use-pmi").await?;
     app.click("#s-save").await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
@@ -586,9 +566,13 @@ async fn the_two_pane_tab_lists_the_pmi_first_then_meetings_by_day_and_shows_the
     app.click("#schedule").await?;
     app.find("[data-testid=schedule-dialog]").await?;
     app.type_into("#s-topic", "Budget sync").await?;
-    app.choose("s-date", &date_of("+2 hours", "+%Y-%m-%d"))
+    app.choose(
+        "s-date",
+        &local_time(chrono::Duration::hours(2), "%Y-%m-%d"),
+    )
+    .await?;
+    app.choose("s-time", &local_time(chrono::Duration::hours(2), "%H:%M"))
         .await?;
-    app.choose("s-time", &date_of("+2 hours", "+%H:%M")).await?;
     app.click("#s-auto-id").await?;
     app.click("#s-save").await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
@@ -615,7 +599,8 @@ async fn the_two_pane_tab_lists_the_pmi_first_then_meetings_by_day_and_shows_the
         options[0].attr("aria-selected").await?.as_deref(),
         Some("true")
     );
-    let today = date_of("now", "+%Y-%m-%d") == date_of("+2 hours", "+%Y-%m-%d");
+    let today = local_time(chrono::Duration::zero(), "%Y-%m-%d")
+        == local_time(chrono::Duration::hours(2), "%Y-%m-%d");
     let expected: Vec<(String, Vec<String>)> = if today {
         vec![
             ("Today".into(), vec!["Budget sync".into()]),

@@ -1,10 +1,11 @@
-//! Launches the real PMI Desk binary through `tauri-driver` (which drives WebKitWebDriver) with a
-//! fresh data folder, and hands the test a WebDriver session on its window.
+//! Launches the real PMI Desk binary through `tauri-driver` (which drives WebKitWebDriver on
+//! Linux, Microsoft Edge's driver for WebView2 on Windows) with a fresh data folder, and hands the
+//! test a WebDriver session on its window.
 
 use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -25,7 +26,27 @@ pub fn app_binary() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));
-    target.join("debug").join("pmi-desk")
+    target
+        .join("debug")
+        .join(format!("pmi-desk{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A binary of this crate (`record-link`), built by Cargo beside the test's own executable's
+/// folder (`target/debug/deps/..`) before any test runs.
+fn own_binary(name: &str) -> Result<PathBuf> {
+    let test = std::env::current_exe()?;
+    let folder = test
+        .parent()
+        .and_then(Path::parent)
+        .context("the test's executable has no folder")?;
+    let path = folder.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        bail!(
+            "{} is missing (`cargo test -p pmi-desk-e2e` builds it)",
+            path.display()
+        );
+    }
+    Ok(path)
 }
 
 /// What the app's data folder holds that contains `needle`: the paths of those files.
@@ -53,7 +74,9 @@ fn tauri_driver() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(path);
     }
-    let local = workspace_root().join(".tools/bin/tauri-driver");
+    let local = workspace_root()
+        .join(".tools/bin")
+        .join(format!("tauri-driver{}", std::env::consts::EXE_SUFFIX));
     if local.exists() {
         local
     } else {
@@ -104,35 +127,11 @@ impl App {
         }
         let port = free_port()?;
         let native_port = free_port()?;
-        // xdg-open hands links to $BROWSER outside a desktop environment: record them instead.
-        let opened = data_dir.join("opened-links.txt");
-        let browser = data_dir.join("record-link.sh");
         std::fs::create_dir_all(data_dir)?;
-        std::fs::write(
-            &browser,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n{}",
-                opened.display(),
-                // With PMI_DESK_TEST_SIGN_IN it also plays the browser on Zoom's sign-in page:
-                // `follow` it (approved at once), `deny` on the consent page, or come back with a
-                // `forge`d state.
-                "case \"$1\" in *'/oauth/authorize'*)\n\
-                 get() { curl -sf --noproxy '*' \"$@\"; }\n\
-                 case \"$PMI_DESK_TEST_SIGN_IN\" in\n\
-                 follow) get -L -o /dev/null \"$1\";;\n\
-                 deny) ticket=$(get \"$1\" | sed -n 's/.*name=\"ticket\" value=\"\\([^\"]*\\)\".*/\\1/p')\n\
-                   get -L -o /dev/null --data \"ticket=$ticket&decision=deny\" \"${1%%/oauth/authorize*}/oauth/authorize\";;\n\
-                 forge) back=$(get -o /dev/null -w '%{redirect_url}' \"$1\")\n\
-                   get -o /dev/null \"$(printf '%s' \"$back\" | sed 's/state=[^&]*/state=forged/')\";;\n\
-                 esac;;\n\
-                 esac\n"
-            ),
-        )?;
-        std::fs::set_permissions(
-            &browser,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )?;
-        let driver = Command::new(tauri_driver())
+        // Links are recorded (and a sign-in page played) by `record-link`, not opened.
+        let recorder = own_binary("record-link")?;
+        let mut command = Command::new(tauri_driver());
+        command
             .args([
                 "--port",
                 &port.to_string(),
@@ -141,11 +140,17 @@ impl App {
             ])
             .env("PMI_DESK_DATA_DIR", data_dir)
             .env("PMI_DESK_LOCAL_FAULTS", "1")
-            .env("BROWSER", &browser)
-            .env_remove("XDG_CURRENT_DESKTOP")
-            .envs(env.iter().copied())
-            // Its own process group, so the driver, WebKitWebDriver and the app end together.
-            .process_group(0)
+            .env("PMI_DESK_TEST_OPENED", data_dir.join("opened-links.txt"));
+        if cfg!(target_os = "linux") {
+            // The system's opener itself: xdg-open hands links to $BROWSER outside a desktop
+            // environment.
+            command
+                .env("BROWSER", &recorder)
+                .env_remove("XDG_CURRENT_DESKTOP");
+        } else {
+            command.env("PMI_DESK_OPEN_WITH", &recorder);
+        }
+        let driver = own_group(command.envs(env.iter().copied()))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -172,8 +177,8 @@ impl App {
         let client = match tokio::time::timeout(Duration::from_secs(60), connecting).await {
             Ok(connected) => connected.context("cannot open a WebDriver session on the app")?,
             Err(_) => {
-                let group = format!("-{}", driver.id());
-                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                let mut driver = driver;
+                stop_all(&mut driver);
                 bail!("the app showed no window within 60 s");
             }
         };
@@ -357,14 +362,28 @@ impl App {
 }
 
 impl Drop for App {
-    /// Stops the whole process group: killing only tauri-driver would leave WebKitWebDriver (and
-    /// perhaps the app) running, holding the test's output open.
     fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
+        stop_all(&mut self.driver);
+    }
+}
+
+/// Starts `command` as the head of what `stop_all` stops: on Unix, a process group of its own.
+fn own_group(command: &mut Command) -> &mut Command {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
+    command
+}
+
+/// Stops tauri-driver with everything it started: killing only tauri-driver would leave the
+/// native driver (and perhaps the app) running, holding the test's output open. Returns once
+/// they are gone: until then the app may still hold its single-instance name, and a launch on the
+/// same data right after would hand over to it instead of opening.
+fn stop_all(driver: &mut Child) {
+    #[cfg(unix)]
+    {
+        let group = format!("-{}", driver.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
-        // Until the whole group is gone, the app may still hold its single-instance name, and a
-        // launch on the same data right after would hand over to it instead of opening.
+        let _ = driver.wait();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline
             && Command::new("kill")
@@ -376,18 +395,60 @@ impl Drop for App {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    #[cfg(windows)]
+    {
+        // The whole tree under tauri-driver (msedgedriver, the app, its WebView2 processes);
+        // taskkill returns once each is terminated.
+        let _ = Command::new("taskkill")
+            .args(["/F", "/T", "/PID", &driver.id().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = driver.kill();
+        let _ = driver.wait();
+    }
+}
+
+/// The system clipboard, as another program on the desktop holds it. One for the whole test
+/// process: on X11 what it copies is served from it for as long as it lives.
+fn clipboard() -> Result<std::sync::MutexGuard<'static, arboard::Clipboard>> {
+    static CLIPBOARD: OnceLock<Mutex<arboard::Clipboard>> = OnceLock::new();
+    let clipboard = match CLIPBOARD.get() {
+        Some(clipboard) => clipboard,
+        None => {
+            let made = arboard::Clipboard::new().context("no system clipboard")?;
+            CLIPBOARD.get_or_init(|| Mutex::new(made))
+        }
+    };
+    Ok(clipboard
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// The system clipboard's text, read from outside the app as another program would.
 pub fn clipboard_text() -> Result<String> {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .context("running xclip")?;
-    if !out.status.success() {
-        bail!("xclip failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8(out.stdout)?)
+    clipboard()?
+        .get_text()
+        .context("reading the system clipboard")
+}
+
+/// Puts `text` on the system clipboard from outside the app, as a person copying a link would.
+pub fn copy_elsewhere(text: &str) -> Result<()> {
+    clipboard()?
+        .set_text(text)
+        .context("writing the system clipboard")
+}
+
+/// Local time `from_now` ahead, in strftime `format` (e.g. `"%Y-%m-%d"`, `"%H:%M"`).
+pub fn local_time(from_now: chrono::Duration, format: &str) -> String {
+    (chrono::Local::now() + from_now).format(format).to_string()
+}
+
+/// Tomorrow's date, `yyyy-mm-dd`, in local time.
+pub fn tomorrow() -> String {
+    (chrono::Local::now().date_naive() + chrono::Days::new(1))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// An access token for the admin of a local service with the default credentials.
