@@ -92,6 +92,14 @@ fn launch(dir: tempfile::TempDir, options: crate::Options) -> TestApp {
     TestApp { app, webview, dir }
 }
 
+/// Where the app's own page is served from, as the webview asks: the custom protocol's origin,
+/// which Windows' WebView2 reaches over `http://tauri.localhost`. Commands are allowed for it only.
+const APP_ORIGIN: &str = if cfg!(windows) {
+    "http://tauri.localhost"
+} else {
+    "tauri://localhost"
+};
+
 impl TestApp {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         get_ipc_response(
@@ -100,7 +108,7 @@ impl TestApp {
                 cmd: cmd.into(),
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
+                url: APP_ORIGIN.parse().unwrap(),
                 body: tauri::ipc::InvokeBody::Json(args),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),
