@@ -1,5 +1,5 @@
 # Two commands for a new user on Debian or Ubuntu; both install what is missing first.
-.PHONY: run test setup-run setup-test package package-test bench
+.PHONY: run test setup-run setup-test package package-test bench windows-check
 
 run: setup-run
 	scripts/run.sh
@@ -26,3 +26,7 @@ package-test: package
 bench: setup-test
 	scripts/setup.sh package
 	scripts/bench.sh
+
+# The Windows build (MinGW) linted, and its Rust tests (the app's IPC tests too) run under Wine.
+windows-check: setup-run
+	scripts/windows-check.sh
