@@ -294,6 +294,36 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
     println!("PMI Desk: Meetings tab shown {ms} ms after launch");
 }
 
+/// WebKitGTK paints through Skia on the GPU. Without one (a virtual machine, a remote desktop, a
+/// machine with no GPU driver), Mesa emulates the GPU on the CPU (llvmpipe): painting then costs
+/// compiling GPU shaders and rasterising through the emulation, and the first frame of the
+/// Meetings tab waited up to 0.9 s for it where Skia's own CPU painting takes a few ms. So when
+/// the system has no GPU device (no DRM render node, no NVIDIA device), PMI Desk asks WebKit to
+/// paint on the CPU, unless `WEBKIT_SKIA_ENABLE_CPU_RENDERING` says otherwise. It runs first in
+/// `run`, before any thread exists, as changing the environment requires.
+#[cfg(all(target_os = "linux", not(test)))]
+fn paint_on_the_cpu_without_a_gpu() {
+    const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+    if std::env::var_os(CPU_RENDERING).is_some() || has_a_gpu_device() {
+        return;
+    }
+    tracing::debug!("no GPU device: WebKit paints on the CPU");
+    std::env::set_var(CPU_RENDERING, "1");
+}
+
+/// Whether the system has a GPU device WebKit could paint with: a DRM render node (Mesa's and
+/// most drivers'), or NVIDIA's own device.
+#[cfg(all(target_os = "linux", not(test)))]
+fn has_a_gpu_device() -> bool {
+    let render_node = std::fs::read_dir("/dev/dri")
+        .map(|dir| {
+            dir.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        })
+        .unwrap_or(false);
+    render_node || std::path::Path::new("/dev/nvidia0").exists()
+}
+
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
 #[cfg(not(test))]
 pub fn run() {
@@ -303,6 +333,8 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    #[cfg(target_os = "linux")]
+    paint_on_the_cpu_without_a_gpu();
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
         // The account starts, and the overview is read, while the window loads: the page's
         // first ask is answered from that read.

@@ -157,3 +157,49 @@ async fn a_broken_local_database_is_said_in_the_window_with_where_it_is() -> any
     app.quit().await?;
     Ok(())
 }
+
+/// The environments of the WebKit web processes painting the app started on `data_dir`.
+#[cfg(target_os = "linux")]
+fn web_process_environments(data_dir: &std::path::Path) -> Vec<Vec<String>> {
+    let ours = format!("PMI_DESK_DATA_DIR={}", data_dir.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|p| {
+            std::fs::read_to_string(p.path().join("comm"))
+                .is_ok_and(|comm| comm.trim() == "WebKitWebProces")
+        })
+        .filter_map(|p| std::fs::read(p.path().join("environ")).ok())
+        .map(|environ| {
+            environ
+                .split(|b| *b == 0)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|vars| vars.contains(&ours))
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn without_a_gpu_device_the_page_is_painted_on_the_cpu() -> anyhow::Result<()> {
+    let has_gpu = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    }) || std::path::Path::new("/dev/nvidia0").exists();
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    app.text_of("[data-testid=pmi]").await?;
+    let environments = web_process_environments(data.path());
+    assert!(!environments.is_empty(), "no web process found for the app");
+    for vars in environments {
+        assert_eq!(
+            vars.iter()
+                .any(|v| v == "WEBKIT_SKIA_ENABLE_CPU_RENDERING=1"),
+            !has_gpu,
+            "GPU device: {has_gpu}"
+        );
+    }
+    app.quit().await?;
+    Ok(())
+}
