@@ -12,7 +12,8 @@ source scripts/env.sh
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 target=x86_64-pc-windows-gnu
-packages=(gcc-mingw-w64-x86-64 wine64 xvfb xauth)
+# wine64 is the loader; wine holds the wine, wineboot and wineserver commands.
+packages=(gcc-mingw-w64-x86-64 wine64 wine xvfb xauth)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -45,8 +46,8 @@ export WINEPREFIX="$root/target/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="ms
 system32="$WINEPREFIX/drive_c/windows/system32"
 if [ ! -d "$system32" ]; then
   say "Making a Wine prefix in $WINEPREFIX"
-  xvfb-run -a wineboot --init >/dev/null 2>&1 || true
-  wineserver -w || true
+  xvfb-run -a wineboot --init
+  wineserver -w
 fi
 x86_64-w64-mingw32-gcc -shared -O2 -o "$system32/bcryptprimitives.dll" \
   scripts/wine/bcryptprimitives.c scripts/wine/bcryptprimitives.def -ladvapi32

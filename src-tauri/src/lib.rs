@@ -298,35 +298,44 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
 /// machine with no GPU driver), Mesa emulates the GPU on the CPU (llvmpipe): painting then costs
 /// compiling GPU shaders and rasterising through the emulation, and the first frame of the
 /// Meetings tab waited up to 0.9 s for it where Skia's own CPU painting takes a few ms. So when
-/// the system has no GPU device (no DRM render node, no NVIDIA device), PMI Desk asks WebKit to
-/// paint on the CPU, unless `WEBKIT_SKIA_ENABLE_CPU_RENDERING` says otherwise. It runs first in
-/// `run`, before any thread exists, as changing the environment requires.
+/// PMI Desk can use no GPU device (no DRM render node it may open, no NVIDIA device), it asks
+/// WebKit to paint on the CPU, unless `WEBKIT_SKIA_ENABLE_CPU_RENDERING` says otherwise. It is
+/// the first thing `run` does, before any thread exists, as changing the environment requires.
+/// Returns whether it did.
 #[cfg(all(target_os = "linux", not(test)))]
-fn paint_on_the_cpu_without_a_gpu() {
+fn paint_on_the_cpu_without_a_gpu() -> bool {
     const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
     if std::env::var_os(CPU_RENDERING).is_some() || has_a_gpu_device() {
-        return;
+        return false;
     }
-    tracing::debug!("no GPU device: WebKit paints on the CPU");
     std::env::set_var(CPU_RENDERING, "1");
+    true
 }
 
-/// Whether the system has a GPU device WebKit could paint with: a DRM render node (Mesa's and
-/// most drivers'), or NVIDIA's own device.
+/// Whether there is a GPU device this user may paint with: a DRM render node (Mesa's and most
+/// drivers') that opens for reading and writing, or NVIDIA's own device. (The end-to-end tests
+/// and `make bench` apply the same rule: `pmi_desk_e2e::has_a_gpu_device`.)
 #[cfg(all(target_os = "linux", not(test)))]
 fn has_a_gpu_device() -> bool {
-    let render_node = std::fs::read_dir("/dev/dri")
-        .map(|dir| {
-            dir.flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-        })
-        .unwrap_or(false);
-    render_node || std::path::Path::new("/dev/nvidia0").exists()
+    let opens = |path: &std::path::Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .is_ok()
+    };
+    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD") && opens(&e.path()))
+    });
+    render_node || opens(std::path::Path::new("/dev/nvidia0"))
 }
 
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
 #[cfg(not(test))]
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    let on_the_cpu = paint_on_the_cpu_without_a_gpu();
     LAUNCHED.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -334,7 +343,9 @@ pub fn run() {
         )
         .init();
     #[cfg(target_os = "linux")]
-    paint_on_the_cpu_without_a_gpu();
+    if on_the_cpu {
+        tracing::debug!("no GPU device: WebKit paints on the CPU");
+    }
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
         // The account starts, and the overview is read, while the window loads: the page's
         // first ask is answered from that read.

@@ -14,8 +14,8 @@
 //!
 //! Runs alternate between the two apps, each on fresh data and cache folders. It prints a
 //! table and writes it as JSON to `target/bench/bench.json`; its last line is
-//! `bench: launch <r>x, memory <r>x a bare Tauri window` (ratios of the medians).
-
+//! `bench: launch <r>x, memory <r>x a bare Tauri window` (ratios of the medians). Both paint
+//! alike: on the CPU when the machine has no GPU device, as PMI Desk chooses there.
 //!
 //! It measures what Linux shows (`/proc`, Xvfb): on other systems it says so and stops.
 

@@ -117,6 +117,13 @@ fn launch(binary: &Path, mark: &str) -> Result<(f64, f64)> {
         .env("XDG_CONFIG_HOME", dir("config")?)
         .env("PMI_DESK_DATA_DIR", dir("pmi-desk")?)
         .env("RUST_LOG", "warn")
+        // Both paint as PMI Desk chooses to on this machine: on the CPU when it has no GPU device
+        // (the app sets this itself; the bare window is given it), else as WebKit chooses.
+        .env_remove("WEBKIT_SKIA_ENABLE_CPU_RENDERING")
+        .envs(
+            (!pmi_desk_e2e::has_a_gpu_device())
+                .then_some(("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1")),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)

@@ -387,27 +387,30 @@ async fn settings_keep_the_gap_check_it_and_offer_zoom_sign_in() -> anyhow::Resu
     app.click("#open-settings").await?;
     assert_eq!(app.value_of("#gap").await?, "30");
 
-    // Start at login writes the desktop's autostart entry, and unchecking removes it.
-    let autostart = home.path().join(".config/autostart");
-    let entries = || {
-        std::fs::read_dir(&autostart)
-            .map(|d| d.count())
-            .unwrap_or(0)
-    };
-    app.click("#start-at-login").await?;
-    app.click("dialog.settings button[type=submit]").await?;
-    app.wait_for_count("dialog.settings", 0).await?;
-    assert_eq!(
-        entries(),
-        1,
-        "an autostart entry in {}",
-        autostart.display()
-    );
-    app.click("#open-settings").await?;
-    app.click("#start-at-login").await?;
-    app.click("dialog.settings button[type=submit]").await?;
-    app.wait_for_count("dialog.settings", 0).await?;
-    assert_eq!(entries(), 0);
+    // Start at login writes the desktop's autostart entry, and unchecking removes it. (On
+    // Windows it is a Run key in the registry: not written from a test on a shared runner.)
+    if cfg!(target_os = "linux") {
+        let autostart = home.path().join(".config/autostart");
+        let entries = || {
+            std::fs::read_dir(&autostart)
+                .map(|d| d.count())
+                .unwrap_or(0)
+        };
+        app.click("#start-at-login").await?;
+        app.click("dialog.settings button[type=submit]").await?;
+        app.wait_for_count("dialog.settings", 0).await?;
+        assert_eq!(
+            entries(),
+            1,
+            "an autostart entry in {}",
+            autostart.display()
+        );
+        app.click("#open-settings").await?;
+        app.click("#start-at-login").await?;
+        app.click("dialog.settings button[type=submit]").await?;
+        app.wait_for_count("dialog.settings", 0).await?;
+        assert_eq!(entries(), 0);
+    }
     app.quit().await?;
     Ok(())
 }

@@ -64,6 +64,8 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() -> anyhow::Re
     Ok(())
 }
 
+/// GTK's theme: Windows' and macOS' dark modes come from the system's settings instead.
+#[cfg(target_os = "linux")]
 #[tokio::test]
 async fn the_theme_follows_the_desktop_into_dark() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
@@ -92,6 +94,8 @@ async fn the_theme_follows_the_desktop_into_dark() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The dialog is answered with keys sent to the X server (xdotool).
+#[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_data_folder_it_cannot_use_is_said_in_a_dialog_and_it_exits_with_an_error(
 ) -> anyhow::Result<()> {
@@ -183,10 +187,7 @@ fn web_process_environments(data_dir: &std::path::Path) -> Vec<Vec<String>> {
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn without_a_gpu_device_the_page_is_painted_on_the_cpu() -> anyhow::Result<()> {
-    let has_gpu = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
-        dir.flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-    }) || std::path::Path::new("/dev/nvidia0").exists();
+    let has_gpu = pmi_desk_e2e::has_a_gpu_device();
     let data = tempfile::tempdir()?;
     let app = App::launch_on(data.path()).await?;
     app.text_of("[data-testid=pmi]").await?;

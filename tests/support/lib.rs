@@ -140,7 +140,10 @@ impl App {
             ])
             .env("PMI_DESK_DATA_DIR", data_dir)
             .env("PMI_DESK_LOCAL_FAULTS", "1")
-            .env("PMI_DESK_TEST_OPENED", data_dir.join("opened-links.txt"));
+            .env("PMI_DESK_TEST_OPENED", data_dir.join("opened-links.txt"))
+            // The app's own choices, not the developer's: where links go, how WebKit paints.
+            .env_remove("PMI_DESK_OPEN_WITH")
+            .env_remove("WEBKIT_SKIA_ENABLE_CPU_RENDERING");
         if cfg!(target_os = "linux") {
             // The system's opener itself: xdg-open hands links to $BROWSER outside a desktop
             // environment.
@@ -397,8 +400,7 @@ fn stop_all(driver: &mut Child) {
     }
     #[cfg(windows)]
     {
-        // The whole tree under tauri-driver (msedgedriver, the app, its WebView2 processes);
-        // taskkill returns once each is terminated.
+        // The whole tree under tauri-driver (msedgedriver, the app, its WebView2 processes).
         let _ = Command::new("taskkill")
             .args(["/F", "/T", "/PID", &driver.id().to_string()])
             .stdout(Stdio::null())
@@ -406,6 +408,16 @@ fn stop_all(driver: &mut Child) {
             .status();
         let _ = driver.kill();
         let _ = driver.wait();
+        // Termination completes asynchronously: wait until no PMI Desk is left.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline
+            && Command::new("tasklist")
+                .args(["/FI", "IMAGENAME eq pmi-desk.exe", "/NH"])
+                .output()
+                .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("pmi-desk.exe"))
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -437,6 +449,24 @@ pub fn copy_elsewhere(text: &str) -> Result<()> {
     clipboard()?
         .set_text(text)
         .context("writing the system clipboard")
+}
+
+/// Whether there is a GPU device this user may paint with: the app's rule (src-tauri/src/lib.rs,
+/// `has_a_gpu_device`), for the tests and `make bench` to know what the app chooses here.
+#[cfg(target_os = "linux")]
+pub fn has_a_gpu_device() -> bool {
+    let opens = |path: &Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .is_ok()
+    };
+    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD") && opens(&e.path()))
+    });
+    render_node || opens(Path::new("/dev/nvidia0"))
 }
 
 /// Local time `from_now` ahead, in strftime `format` (e.g. `"%Y-%m-%d"`, `"%H:%M"`).
