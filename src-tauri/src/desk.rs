@@ -617,7 +617,7 @@ impl Desk {
             && !self.launch_overview_asked.swap(true, Ordering::Relaxed)
         {
             if let Some(at_launch) = self.launch_overview().await {
-                if std::sync::Weak::ptr_eq(&at_launch.account, &Arc::downgrade(&self.current()))
+                if std::ptr::eq(at_launch.account.as_ptr(), Arc::as_ptr(&self.current()))
                     && at_launch.read_at.elapsed() < LAUNCH_OVERVIEW_FRESH
                 {
                     return Ok(at_launch.overview.clone());

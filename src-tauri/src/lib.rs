@@ -299,8 +299,8 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
 /// compiling GPU shaders and rasterising through the emulation, and the first frame of the
 /// Meetings tab waited up to 0.9 s for it where Skia's own CPU painting takes a few ms. So when
 /// PMI Desk can use no GPU device (no DRM render node it may open, no NVIDIA device), it asks
-/// WebKit to paint on the CPU, unless `WEBKIT_SKIA_ENABLE_CPU_RENDERING` says otherwise. It is
-/// the first thing `run` does, before any thread exists, as changing the environment requires.
+/// WebKit to paint on the CPU, unless `WEBKIT_SKIA_ENABLE_CPU_RENDERING` says otherwise. `run`
+/// calls it before any thread exists, as changing the environment requires.
 /// Returns whether it did.
 #[cfg(all(target_os = "linux", not(test)))]
 fn paint_on_the_cpu_without_a_gpu() -> bool {
@@ -334,9 +334,9 @@ fn has_a_gpu_device() -> bool {
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
 #[cfg(not(test))]
 pub fn run() {
+    LAUNCHED.get_or_init(std::time::Instant::now);
     #[cfg(target_os = "linux")]
     let on_the_cpu = paint_on_the_cpu_without_a_gpu();
-    LAUNCHED.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
