@@ -17,12 +17,17 @@ pub async fn overview<R: Runtime>(
     desk: State<'_, Desk>,
 ) -> Result<Overview, Error> {
     let overview = desk.overview().await?;
-    crate::tray::show_next(&app, crate::desk::next_today(&overview.meetings));
-    // The meetings were read again: the reminders look at them now.
+    shown(&app, &overview);
+    Ok(overview)
+}
+
+/// What follows the window's being given an overview (by `overview`, or in its page): the
+/// tray's next meeting, and the reminders look at the meetings read.
+pub(crate) fn shown<R: Runtime>(app: &AppHandle<R>, overview: &Overview) {
+    crate::tray::show_next(app, crate::desk::next_today(&overview.meetings));
     if let Some(wake) = app.try_state::<crate::reminders::Wake>() {
         wake.now();
     }
-    Ok(overview)
 }
 
 #[tauri::command]

@@ -617,14 +617,33 @@ impl Desk {
             && !self.launch_overview_asked.swap(true, Ordering::Relaxed)
         {
             if let Some(at_launch) = self.launch_overview().await {
-                if std::ptr::eq(at_launch.account.as_ptr(), Arc::as_ptr(&self.current()))
-                    && at_launch.read_at.elapsed() < LAUNCH_OVERVIEW_FRESH
-                {
+                if self.still_fits(at_launch) {
                     return Ok(at_launch.overview.clone());
                 }
             }
         }
         self.overview_now().await
+    }
+
+    /// The overview read at launch, if it has been read by now, without waiting: for the window's
+    /// page itself, which then shows it in its first frame (`page`). Given once, in place of
+    /// the window's first ask, and only as `overview` would give it (this account's, fresh).
+    pub fn launch_overview_ready(&self) -> Option<Overview> {
+        use std::sync::atomic::Ordering;
+        if !self.warmed_up.load(Ordering::Relaxed) {
+            return None;
+        }
+        let at_launch = self.launch_overview.get()?.as_ref()?;
+        if !self.still_fits(at_launch) || self.launch_overview_asked.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        Some(at_launch.overview.clone())
+    }
+
+    /// Whether the overview read at launch may still be shown: of the account in use, and fresh.
+    fn still_fits(&self, at_launch: &LaunchOverview) -> bool {
+        std::ptr::eq(at_launch.account.as_ptr(), Arc::as_ptr(&self.current()))
+            && at_launch.read_at.elapsed() < LAUNCH_OVERVIEW_FRESH
     }
 
     async fn overview_now(&self) -> Result<Overview, Error> {

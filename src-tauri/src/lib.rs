@@ -8,6 +8,7 @@ mod desk;
 mod error;
 mod keychain;
 mod notify;
+mod page;
 mod reminders;
 mod shortcuts;
 mod sign_in;
@@ -370,7 +371,7 @@ pub fn run() {
         None,
     ));
     tracing::debug!("building the app");
-    if let Err(err) = app.run(tauri::generate_context!()) {
+    if let Err(err) = app.run(page::serve(tauri::generate_context!())) {
         tracing::error!(%err, "PMI Desk stopped");
         std::process::exit(1);
     }

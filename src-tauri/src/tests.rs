@@ -188,6 +188,97 @@ fn the_overview_read_at_launch_answers_the_windows_first_ask_and_only_that() {
     assert_eq!(second["meetings"][0]["topic"], "Later");
 }
 
+/// The overview carried by a page the app served, if it carries one.
+fn overview_in_page(page: &[u8]) -> Option<Value> {
+    let page = std::str::from_utf8(page).unwrap();
+    let open = format!(
+        r#"<script type="application/json" id="{}">"#,
+        crate::page::LAUNCH_OVERVIEW_ID
+    );
+    let start = page.find(&open)? + open.len();
+    let end = start + page[start..].find("</script>").unwrap();
+    assert!(
+        page[end..].contains("</head>"),
+        "the overview is in the page's head"
+    );
+    Some(serde_json::from_str(&page[start..end]).expect("the overview in the page is JSON"))
+}
+
+#[test]
+fn the_page_carries_the_overview_read_at_launch_once_and_then_the_window_reads_anew() {
+    use tauri::Assets;
+    let t = start();
+    let desk = t.app.handle().state::<crate::Desk>();
+    let assets = crate::page::PageAssets::of(tauri::generate_context!(), t.app.handle());
+    let index = tauri::utils::assets::AssetKey::from("index.html");
+    // A topic that would end a script block, and Tauri's CSP nonce placeholder, which Tauri
+    // replaces wherever it finds it in a page it serves.
+    let topic = "Q4 </script><script>alert(1)</script> __TAURI_SCRIPT_NONCE__";
+    t.ok("schedule_meeting", json!({"request": schedule_request(topic, &tomorrow(), "10:00", 30, false), "calendarFile": false}));
+
+    let before = assets.get(&index).unwrap();
+    assert_eq!(
+        overview_in_page(&before),
+        None,
+        "before the overview is read, the page is served as built, and asks"
+    );
+
+    block(desk.warm_up());
+    let read = desk.local_requests_seen().unwrap();
+    let page = assets.get(&index).unwrap();
+    let carried = overview_in_page(&page).expect("the page carries the overview read at launch");
+    assert_eq!(
+        carried["meetings"][0]["topic"], topic,
+        "the topic is carried unchanged"
+    );
+    assert!(carried["room"]["pmi"].as_u64().is_some());
+    assert_eq!(
+        std::str::from_utf8(&page)
+            .unwrap()
+            .matches("</script>")
+            .count(),
+        std::str::from_utf8(&before)
+            .unwrap()
+            .matches("</script>")
+            .count()
+            + 1,
+        "nothing in the overview ends its block"
+    );
+    assert_eq!(
+        std::str::from_utf8(&page)
+            .unwrap()
+            .matches("__TAURI_")
+            .count(),
+        std::str::from_utf8(&before)
+            .unwrap()
+            .matches("__TAURI_")
+            .count(),
+        "the overview holds no placeholder Tauri would replace with its CSP nonce"
+    );
+    assert_eq!(
+        desk.local_requests_seen().unwrap(),
+        read,
+        "the page is given what was read at launch, with no second read"
+    );
+
+    // Given once: a page served again (a reload) asks, and the window's ask reads again.
+    assert_eq!(overview_in_page(&assets.get(&index).unwrap()), None);
+    let asked = t.ok("overview", json!({}));
+    assert!(
+        desk.local_requests_seen().unwrap() > read,
+        "the window's ask after the page is read anew"
+    );
+    assert_eq!(asked["meetings"][0]["topic"], topic);
+    // The page's other files are served as built.
+    let built: tauri::Context<MockRuntime> = tauri::generate_context!();
+    let script = assets
+        .iter()
+        .map(|(path, _)| tauri::utils::assets::AssetKey::from(path.as_ref()))
+        .find(|path| path.as_ref().ends_with(".js"))
+        .expect("the built page has a script");
+    assert_eq!(assets.get(&script), built.assets().get(&script));
+}
+
 #[test]
 fn use_my_pmi_is_written_and_read_back() {
     let t = start();

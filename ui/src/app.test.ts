@@ -122,6 +122,36 @@ describe("Meetings tab", () => {
     expect(root.querySelector("[data-testid=meeting-detail] [data-testid=join-link]")?.textContent).toContain("omn=85746065432");
   });
 
+  it("shows the overview the app put in the page in its first render, without asking, and takes it once", () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      return cmd === "overview" ? overview({ meetings: [] }) : null;
+    });
+    const carrier = document.createElement("script");
+    carrier.type = "application/json";
+    carrier.id = "launch-overview";
+    carrier.textContent = JSON.stringify(overview());
+    document.head.append(carrier);
+    const desk = new Desk();
+    expect(desk.showLaunchOverview()).toBe(true);
+    expect(document.getElementById("launch-overview")).toBeNull();
+    const root = document.createElement("main");
+    document.body.replaceChildren(root);
+    shown = mount(App, { target: root, props: { desk } });
+    flushSync();
+    // The first render shows the room and the meetings: no loading line, nothing asked.
+    expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("354 247 1135");
+    expect(root.querySelector("[data-testid=meeting] .topic")?.textContent).toBe("Weekly 1:1");
+    expect(root.querySelector(".loading")).toBeNull();
+    expect(calls).not.toContain("overview");
+    // Taken once; a page that carries none, or one that does not read, has the window ask (main.ts).
+    expect(desk.showLaunchOverview()).toBe(false);
+    carrier.textContent = "{";
+    document.head.append(carrier);
+    expect(new Desk().showLaunchOverview()).toBe(false);
+  });
+
   it("keeps what was shown when a refresh fails, with the error and Retry", async () => {
     let fail = false;
     const { desk, root } = await open((cmd) => {

@@ -53,6 +53,23 @@ export class Desk {
     return this.overview?.meetings.find((m) => m.id === id) ?? null;
   }
 
+  /** Shows the overview the app put in the page as it served it (read while the window
+   * loaded), so the first frame shows the personal room; taken once. False when the page has
+   * none (or it does not read), and the window asks with `load`. The element is the app's
+   * (src-tauri/src/page.rs). */
+  showLaunchOverview(page: Document = document): boolean {
+    const carrier = page.getElementById("launch-overview");
+    if (!carrier) return false;
+    carrier.remove();
+    try {
+      this.overview = JSON.parse(carrier.textContent ?? "") as Overview;
+    } catch {
+      return false;
+    }
+    this.readAt = new Date();
+    return true;
+  }
+
   async load(): Promise<void> {
     const mine = ++this.#loads;
     this.loading = true;

@@ -8,13 +8,16 @@ const marks: Record<string, number> = { script: performance.now() };
 const target = document.getElementById("app");
 if (target) {
   const desk = new Desk();
+  // The overview the app put in the page when it had it read by then: the first frame shows the
+  // personal room. Without one, the window asks for it.
+  const given = desk.showLaunchOverview();
   mount(App, { target, props: { desk } });
   marks.mounted = performance.now();
   void backend.onOpenSchedule(() => desk.openSchedule());
   void backend.onOpenJoin(() => desk.openJoin());
   window.addEventListener("focus", () => void desk.checkClipboard());
   void backend.onConfirmStart((what) => void (what === "room" ? desk.startRoom(true) : desk.newMeeting(true)));
-  void desk.load().then(async () => {
+  void (given ? Promise.resolve() : desk.load()).then(async () => {
     if (!desk.overview) return;
     marks.overview = performance.now();
     // The Meetings tab shows the personal room: said once, for the launch time in the log.
