@@ -23,9 +23,13 @@ if (target) {
     // The Meetings tab shows the personal room: said once, for the launch time in the log.
     await tick();
     marks.rendered = performance.now();
-    requestAnimationFrame(() => {
-      marks.frame = performance.now();
-      void backend.uiShown(marks);
-    });
+    // The first frame with it, once laid out and painted: the task after that frame's callbacks
+    // (the bare window of `make bench` marks its page the same way).
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        marks.frame = performance.now();
+        void backend.uiShown(marks);
+      }, 0),
+    );
   });
 }
