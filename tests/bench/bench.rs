@@ -3,8 +3,9 @@
 //! gives it. No WebDriver in the measured path:
 //!
 //! - launch: from spawning the binary to the line it prints when its page is shown: the first
-//!   frame after the Meetings tab rendered the PMI (PMI Desk's UI reports it), and the first
-//!   frame after the bare page's load event;
+//!   frame with the Meetings tab showing the PMI (PMI Desk's UI reports it), and the first frame
+//!   after the bare page's load event, each once laid out and painted (both pages mark the task
+//!   after that frame's animation-frame callbacks);
 //! - memory: 5 s after that, PSS summed over the process and all its children (the WebKit web
 //!   and network processes), from `/proc/<pid>/smaps_rollup`;
 //! - the tray: read from `target/bench/tray.json`, which the in-process tray benchmark wrote;
