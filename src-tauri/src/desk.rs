@@ -98,7 +98,8 @@ pub struct Desk {
     calendar_dir: PathBuf,
     /// The clipboard texts offered for Join lately, so one link is offered once.
     join_offered: Mutex<std::collections::VecDeque<String>>,
-    /// The overview read as the app starts (`warm_up`), for the window's first ask only.
+    /// The overview read as the app starts (`warm_up`), given once: in the window's page as it
+    /// is served (`launch_overview_ready`), or else to the window's first ask.
     launch_overview: tokio::sync::OnceCell<Option<LaunchOverview>>,
     launch_overview_asked: std::sync::atomic::AtomicBool,
     warmed_up: std::sync::atomic::AtomicBool,
@@ -112,8 +113,8 @@ struct LaunchOverview {
     overview: Overview,
 }
 
-/// How old the overview read at launch may be when the window first asks. A window that opens
-/// later (the app started into the tray at login) reads anew.
+/// How old the overview read at launch may be when the window's page is served or the window
+/// first asks. A window that opens later (the app started into the tray at login) reads anew.
 const LAUNCH_OVERVIEW_FRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Desk {
@@ -189,8 +190,9 @@ impl Desk {
     }
 
     /// Starts the account in use and reads the overview while the window loads (the app calls it
-    /// at launch), so the window's first ask is answered at once, with no second read. A read
-    /// that fails is only logged: the window's first ask reads again and says why to the user.
+    /// at launch), so the window's page carries it, or its first ask is answered at once, with
+    /// no second read. A read that fails is only logged: the window's first ask reads again and
+    /// says why to the user.
     pub async fn warm_up(&self) {
         self.warmed_up
             .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -610,7 +612,8 @@ impl Desk {
 
     /// Everything the Meetings tab shows, read in parallel; when the service cannot answer (or
     /// the sign-in has lapsed), the last overview read, with the reason. The window's first ask
-    /// gets the overview `warm_up` read at launch, if it is of this account and fresh.
+    /// gets the overview `warm_up` read at launch, if it is of this account and fresh and its
+    /// page did not carry it.
     pub async fn overview(&self) -> Result<Overview, Error> {
         use std::sync::atomic::Ordering;
         if self.warmed_up.load(Ordering::Relaxed)

@@ -5,9 +5,10 @@
 //! paints through Mesa that first frame costs 0.1–0.25 s of shader compiling, during which no
 //! later frame is drawn. A page that first shows "Loading your meetings…" and then asks for the
 //! overview therefore shows the personal room only after that first frame is done. With the
-//! overview in the page, the UI renders the room before its first frame: no loading line
-//! flashes, and the room is what the first frame shows. When the overview is not read yet (a
-//! slow service, a real account on a slow network), the page is served as built and asks.
+//! overview in the page, the UI renders the room as the page starts: no loading line flashes,
+//! and the room's frame is usually the page's first. When the overview is not read yet (a slow
+//! service, a Zoom account whose reads take longer than the window takes to load), or was
+//! given already (a reload), the page is served as built and asks.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -59,26 +60,31 @@ impl<R: Runtime> Assets<R> for PageAssets<R> {
 
     fn get(&self, key: &AssetKey) -> Option<Cow<'_, [u8]>> {
         let asset = self.built.get(key)?;
+        // Tauri also asks for index.html in place of a file it does not have (say, a favicon a
+        // webview asks for on its own; the page names an empty one so none is asked for).
         if key.as_ref() != "/index.html" {
             return Some(asset);
         }
-        let Some(app) = self.app.get() else {
+        let (Some(app), Some(head_end)) = (self.app.get(), head_end(&asset)) else {
             return Some(asset);
         };
         let Some(overview) = app
             .try_state::<Desk>()
             .and_then(|d| d.launch_overview_ready())
         else {
-            tracing::debug!("the page is served before the overview is read: it asks");
+            tracing::debug!("the page is served without an overview: the window asks");
             return Some(asset);
         };
-        match with_overview(&asset, &overview) {
-            Some(page) => {
+        match with_overview(&asset, head_end, &overview) {
+            Ok(page) => {
                 crate::commands::shown(app, &overview);
                 tracing::debug!("the page is served with the overview in it");
-                Some(Cow::Owned(page.into_bytes()))
+                Some(Cow::Owned(page))
             }
-            None => Some(asset),
+            Err(err) => {
+                tracing::warn!(%err, "the overview cannot be put in the page: the window asks");
+                Some(asset)
+            }
         }
     }
 
@@ -91,23 +97,27 @@ impl<R: Runtime> Assets<R> for PageAssets<R> {
     }
 }
 
-/// `html` with the overview as a JSON data block at the end of its head (data, not a script:
-/// the content security policy has nothing to allow). In the JSON, `<` is escaped, so nothing
-/// in a meeting's topic can end the block, and so is the `_` that begins Tauri's CSP nonce
-/// placeholders, which Tauri replaces anywhere in the page it serves. None when `html` has no
-/// head.
-fn with_overview(html: &[u8], overview: &Overview) -> Option<String> {
-    let html = std::str::from_utf8(html).ok()?;
-    let at = html.find("</head>")?;
-    let json = serde_json::to_string(overview)
-        .ok()?
+/// Where the head of `html` ends, if `html` is UTF-8 and has one.
+fn head_end(html: &[u8]) -> Option<usize> {
+    std::str::from_utf8(html).ok()?.find("</head>")
+}
+
+/// `html` with the overview as a JSON data block at `head_end`, the end of its head (data, not
+/// a script: the content security policy has nothing to allow). In the JSON, `<` is escaped, so
+/// nothing in a meeting's topic can end the block, and so is the `_` that begins Tauri's CSP
+/// nonce placeholders, which Tauri replaces anywhere in the page it serves.
+fn with_overview(html: &[u8], head_end: usize, overview: &Overview) -> serde_json::Result<Vec<u8>> {
+    let json = serde_json::to_string(overview)?
         .replace('<', "\\u003c")
         .replace("__TAURI_", "\\u005f_TAURI_");
-    Some(format!(
-        r#"{}<script type="application/json" id="{LAUNCH_OVERVIEW_ID}">{json}</script>{}"#,
-        &html[..at],
-        &html[at..]
-    ))
+    let mut page = Vec::with_capacity(html.len() + json.len() + 64);
+    page.extend_from_slice(&html[..head_end]);
+    page.extend_from_slice(
+        format!(r#"<script type="application/json" id="{LAUNCH_OVERVIEW_ID}">{json}</script>"#)
+            .as_bytes(),
+    );
+    page.extend_from_slice(&html[head_end..]);
+    Ok(page)
 }
 
 /// Stands in for the built assets while they are moved into [`PageAssets`].

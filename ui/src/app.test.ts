@@ -4,6 +4,7 @@ import { flushSync, mount, unmount } from "svelte";
 import App from "./App.svelte";
 import type { MeetingView, Overview } from "./backend";
 import { Desk } from "./desk.svelte";
+import { openWindow } from "./start";
 import { asking } from "./questions.svelte";
 
 function overview(partial: Partial<Overview> = {}): Overview {
@@ -122,7 +123,7 @@ describe("Meetings tab", () => {
     expect(root.querySelector("[data-testid=meeting-detail] [data-testid=join-link]")?.textContent).toContain("omn=85746065432");
   });
 
-  it("shows the overview the app put in the page in its first render, without asking, and takes it once", () => {
+  it("opens on the overview the page carries without asking for it, and asks once when the page has none", async () => {
     const calls: string[] = [];
     mockIPC((cmd) => {
       calls.push(cmd);
@@ -133,20 +134,34 @@ describe("Meetings tab", () => {
     carrier.id = "launch-overview";
     carrier.textContent = JSON.stringify(overview());
     document.head.append(carrier);
-    const desk = new Desk();
-    expect(desk.showLaunchOverview()).toBe(true);
-    expect(document.getElementById("launch-overview")).toBeNull();
-    const root = document.createElement("main");
+    let root = document.createElement("main");
     document.body.replaceChildren(root);
-    shown = mount(App, { target: root, props: { desk } });
+    let opened = await openWindow(root, {});
+    shown = opened.app;
     flushSync();
-    // The first render shows the room and the meetings: no loading line, nothing asked.
+    // The first render shows the room and the meetings the page carried; nothing was asked.
     expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("354 247 1135");
     expect(root.querySelector("[data-testid=meeting] .topic")?.textContent).toBe("Weekly 1:1");
     expect(root.querySelector(".loading")).toBeNull();
-    expect(calls).not.toContain("overview");
-    // Taken once; a page that carries none, or one that does not read, has the window ask (main.ts).
-    expect(desk.showLaunchOverview()).toBe(false);
+    expect(calls.filter((c) => c === "overview")).toEqual([]);
+    expect(document.getElementById("launch-overview")).toBeNull();
+    void unmount(opened.app);
+
+    // Taken once: the page (as after a reload) carries none now, and the window asks.
+    root = document.createElement("main");
+    document.body.replaceChildren(root);
+    opened = await openWindow(root, {});
+    shown = opened.app;
+    flushSync();
+    expect(calls.filter((c) => c === "overview")).toEqual(["overview"]);
+    expect(root.querySelector("[data-testid=pmi]")?.textContent).toBe("354 247 1135");
+    expect(root.querySelector("[data-testid=meeting]")).toBeNull();
+  });
+
+  it("asks for the overview when what the page carries does not read", () => {
+    const carrier = document.createElement("script");
+    carrier.type = "application/json";
+    carrier.id = "launch-overview";
     carrier.textContent = "{";
     document.head.append(carrier);
     expect(new Desk().showLaunchOverview()).toBe(false);
