@@ -232,27 +232,15 @@ fn the_page_carries_the_overview_read_at_launch_once_and_then_the_window_reads_a
         "the topic is carried unchanged"
     );
     assert!(carried["room"]["pmi"].as_u64().is_some());
+    let count = |page: &[u8], what: &str| std::str::from_utf8(page).unwrap().matches(what).count();
     assert_eq!(
-        std::str::from_utf8(&page)
-            .unwrap()
-            .matches("</script>")
-            .count(),
-        std::str::from_utf8(&before)
-            .unwrap()
-            .matches("</script>")
-            .count()
-            + 1,
+        count(&page, "</script>"),
+        count(&before, "</script>") + 1,
         "nothing in the overview ends its block"
     );
     assert_eq!(
-        std::str::from_utf8(&page)
-            .unwrap()
-            .matches("__TAURI_")
-            .count(),
-        std::str::from_utf8(&before)
-            .unwrap()
-            .matches("__TAURI_")
-            .count(),
+        count(&page, "__TAURI_"),
+        count(&before, "__TAURI_"),
         "the overview holds no placeholder Tauri would replace with its CSP nonce"
     );
     assert_eq!(
