@@ -6,6 +6,8 @@ mod clipboard;
 mod commands;
 mod desk;
 mod error;
+#[cfg(all(target_os = "linux", not(test)))]
+mod gpu;
 mod keychain;
 mod notify;
 mod page;
@@ -306,30 +308,11 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
 #[cfg(all(target_os = "linux", not(test)))]
 fn paint_on_the_cpu_without_a_gpu() -> bool {
     const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
-    if std::env::var_os(CPU_RENDERING).is_some() || has_a_gpu_device() {
+    if std::env::var_os(CPU_RENDERING).is_some() || gpu::has_a_gpu_device() {
         return false;
     }
     std::env::set_var(CPU_RENDERING, "1");
     true
-}
-
-/// Whether there is a GPU device this user may paint with: a DRM render node (Mesa's and most
-/// drivers') that opens for reading and writing, or NVIDIA's own device. (The end-to-end tests
-/// and `make bench` apply the same rule: `pmi_desk_e2e::has_a_gpu_device`.)
-#[cfg(all(target_os = "linux", not(test)))]
-fn has_a_gpu_device() -> bool {
-    let opens = |path: &std::path::Path| {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .is_ok()
-    };
-    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
-        dir.flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD") && opens(&e.path()))
-    });
-    render_node || opens(std::path::Path::new("/dev/nvidia0"))
 }
 
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).

@@ -451,23 +451,13 @@ pub fn copy_elsewhere(text: &str) -> Result<()> {
         .context("writing the system clipboard")
 }
 
-/// Whether there is a GPU device this user may paint with: the app's rule (src-tauri/src/lib.rs,
-/// `has_a_gpu_device`), for the tests and `make bench` to know what the app chooses here.
+/// The app's own rule for whether there is a GPU device this user may paint with (the file is
+/// the app's), for the tests and `make bench` to know what the app chooses here.
 #[cfg(target_os = "linux")]
-pub fn has_a_gpu_device() -> bool {
-    let opens = |path: &Path| {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .is_ok()
-    };
-    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
-        dir.flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD") && opens(&e.path()))
-    });
-    render_node || opens(Path::new("/dev/nvidia0"))
-}
+#[path = "../../src-tauri/src/gpu.rs"]
+mod gpu;
+#[cfg(target_os = "linux")]
+pub use gpu::has_a_gpu_device;
 
 /// Local time `from_now` ahead, in strftime `format` (e.g. `"%Y-%m-%d"`, `"%H:%M"`).
 pub fn local_time(from_now: chrono::Duration, format: &str) -> String {
