@@ -127,6 +127,12 @@ impl TestApp {
     }
 }
 
+/// A client for calls made by hand, with the TLS provider reqwest needs.
+fn http() -> reqwest::Client {
+    zoom_api::install_tls_provider();
+    reqwest::Client::new()
+}
+
 fn local_service(dir: &Path) -> String {
     let port = std::fs::read_to_string(dir.join("local-account/port")).unwrap();
     format!("http://127.0.0.1:{}", port.trim())
@@ -368,7 +374,7 @@ fn two_quick_clicks_on_new_meeting_make_one_meeting() {
     t.ok("overview", json!({}));
     // The create takes a while, so the second click surely comes while the first is running.
     let armed = block(
-        reqwest::Client::new()
+        http()
             .post(format!("{}/_sandbox/faults", t.local_service()))
             .json(&json!({"route": "POST /v2/users/me/meetings", "kind": "latency", "latency_ms": 400, "count": 2}))
             .send(),
@@ -880,7 +886,7 @@ fn a_pmi_passcode_or_minutes_against_the_rules_is_refused_with_the_rule_named() 
 /// Locks settings on the service at `base` through its admin API, as the account's admin would.
 fn lock_settings_at(base: &str, locks: Value) {
     tauri::async_runtime::block_on(async {
-        let http = reqwest::Client::new();
+        let http = http();
         let token: Value = http
             .post(format!("{base}/oauth/token"))
             .basic_auth(
@@ -1293,7 +1299,7 @@ fn a_session_in_the_personal_room_near_a_pmi_meeting_is_asked_about_first() {
 fn arm_outage(base: &str) -> bool {
     let base = base.to_owned();
     tauri::async_runtime::block_on(async move {
-        reqwest::Client::new()
+        http()
             .post(format!("{base}/_sandbox/faults"))
             .json(&json!({"route": "* /v2/*", "kind": "status", "status": 503, "count": 1000}))
             .send()

@@ -242,7 +242,7 @@ async fn service() -> Result<Value> {
     config.daily_meeting_limit = 1_000_000;
     let sandbox = zoom_sandbox::Sandbox::start(config).await?;
     let base = sandbox.base_url().to_owned();
-    let http = reqwest::Client::builder().no_proxy().build()?;
+    let http = pmi_desk_e2e::http_builder().no_proxy().build()?;
     let token = pmi_desk_e2e::admin_token(&sandbox).await?;
     let asked = Instant::now();
     let creates = create_meetings(&http, &base, &token, 1_000, 8).await?;

@@ -30,7 +30,7 @@ async fn zoom_asking(consent: Consent) -> (Sandbox, tempfile::TempDir, String) {
     config.display_name = "Zoe Zoom".into();
     config.email = "zoe@zoom.example.com".into();
     let sandbox = Sandbox::start(config).await.unwrap();
-    let me: serde_json::Value = reqwest::Client::new()
+    let me: serde_json::Value = pmi_desk_e2e::http()
         .get(format!("{}/v2/users/me", sandbox.base_url()))
         .bearer_auth(admin_token(&sandbox).await.unwrap())
         .send()
@@ -86,7 +86,7 @@ fn keychain(entry: &str) -> Option<String> {
 }
 
 async fn refresh_is_refused(sandbox: &Sandbox, token: &str) -> bool {
-    reqwest::Client::new()
+    pmi_desk_e2e::http()
         .post(format!("{}/oauth/token", sandbox.base_url()))
         .form(&[
             ("grant_type", "refresh_token"),

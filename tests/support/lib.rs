@@ -11,6 +11,18 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// A `reqwest` client builder, with the TLS crypto provider reqwest needs installed.
+pub fn http_builder() -> reqwest::ClientBuilder {
+    zoom_api::install_tls_provider();
+    reqwest::Client::builder()
+}
+
+/// A plain `reqwest` client, with the TLS crypto provider reqwest needs installed.
+pub fn http() -> reqwest::Client {
+    zoom_api::install_tls_provider();
+    reqwest::Client::new()
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -309,7 +321,7 @@ impl App {
 
     /// Arms a fault on the built-in service (`PMI_DESK_LOCAL_FAULTS=1` is set for the app).
     pub async fn arm_fault(&self, fault: serde_json::Value) -> Result<()> {
-        let status = reqwest::Client::new()
+        let status = http()
             .post(format!("{}/_sandbox/faults", self.local_service()?))
             .json(&fault)
             .send()
@@ -322,7 +334,7 @@ impl App {
     }
 
     pub async fn clear_faults(&self) -> Result<()> {
-        reqwest::Client::new()
+        http()
             .delete(format!("{}/_sandbox/faults", self.local_service()?))
             .send()
             .await?;
@@ -473,7 +485,7 @@ pub fn tomorrow() -> String {
 
 /// An access token for the admin of a local service with the default credentials.
 pub async fn admin_token(sandbox: &zoom_sandbox::Sandbox) -> Result<String> {
-    let token: serde_json::Value = reqwest::Client::new()
+    let token: serde_json::Value = http()
         .post(format!("{}/oauth/token", sandbox.base_url()))
         .basic_auth(
             zoom_sandbox::DEFAULT_CLIENT_ID,
@@ -498,7 +510,7 @@ pub async fn admin_token(sandbox: &zoom_sandbox::Sandbox) -> Result<String> {
 pub async fn lock_on_account(data_dir: &Path, locks: serde_json::Value) -> Result<()> {
     let config = zoom_sandbox::Config::new(data_dir.join("local-account"));
     let sandbox = zoom_sandbox::Sandbox::start(config).await?;
-    let http = reqwest::Client::new();
+    let http = http();
     let token = admin_token(&sandbox).await?;
     let status = http
         .patch(format!(

@@ -40,8 +40,8 @@ fn main() -> Result<()> {
 
 async fn sign_in(play: &str, site: &str, link: &str) -> Result<()> {
     // The sign-in page and the app's listener are both on loopback: never through a proxy.
-    let following = reqwest::Client::builder().no_proxy().build()?;
-    let staying = reqwest::Client::builder()
+    let following = pmi_desk_e2e::http_builder().no_proxy().build()?;
+    let staying = pmi_desk_e2e::http_builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;

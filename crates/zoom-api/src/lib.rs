@@ -12,8 +12,8 @@ mod retry;
 
 pub use auth::{AuthorizationRequest, Credentials};
 pub use client::{
-    ClientConfig, ListKind, MeetingPage, MeetingUpdate, NewMeeting, SettingsUpdate, UserUpdate,
-    ZoomClient,
+    install_tls_provider, ClientConfig, ListKind, MeetingPage, MeetingUpdate, NewMeeting,
+    SettingsUpdate, UserUpdate, ZoomClient,
 };
 pub use error::{Error, FieldError, Result};
 pub use json::LockSettings;

@@ -36,6 +36,16 @@ async fn start(tune: impl FnOnce(&mut Config)) -> Env {
     Env { sandbox, _dir: dir }
 }
 
+/// A client builder for calls made by hand, with the TLS provider reqwest needs.
+fn http_builder() -> reqwest::ClientBuilder {
+    zoom_api::install_tls_provider();
+    reqwest::Client::builder()
+}
+
+fn http() -> reqwest::Client {
+    http_builder().build().unwrap()
+}
+
 fn fast_config(base: &str) -> ClientConfig {
     let mut config = ClientConfig::local(base).expect("config");
     config.retry = RetryPolicy {
@@ -86,7 +96,7 @@ async fn user(env: &Env, refreshes: Arc<AtomicUsize>) -> ZoomClient {
 }
 
 async fn follow_authorize(request: &AuthorizationRequest) -> (String, String) {
-    let no_redirects = reqwest::Client::builder()
+    let no_redirects = http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -115,7 +125,7 @@ async fn follow_authorize(request: &AuthorizationRequest) -> (String, String) {
 }
 
 async fn post_fault(env: &Env, fault: serde_json::Value) {
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{}/_sandbox/faults", env.sandbox.base_url()))
         .json(&fault)
         .send()
@@ -126,7 +136,7 @@ async fn post_fault(env: &Env, fault: serde_json::Value) {
 
 async fn revoke(env: &Env, token: &str) {
     let c = env.sandbox.config();
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{}/oauth/revoke", env.sandbox.base_url()))
         .query(&[("token", token)])
         .basic_auth(&c.client_id, Some(&c.client_secret))
@@ -208,7 +218,7 @@ async fn a_pmi_that_breaks_the_rules_is_a_field_error() {
     let env = start(|_| {}).await;
     let zoom = admin(&env);
     // Pmi's own type refuses it, so send a raw body through the API as another client would.
-    let token = reqwest::Client::new()
+    let token = http()
         .post(format!("{}/oauth/token", env.sandbox.base_url()))
         .basic_auth("pmi-desk-local", Some("pmi-desk-local-secret"))
         .form(&[
@@ -224,7 +234,7 @@ async fn a_pmi_that_breaks_the_rules_is_a_field_error() {
         .as_str()
         .unwrap()
         .to_owned();
-    let response = reqwest::Client::new()
+    let response = http()
         .patch(format!("{}/v2/users/me", env.sandbox.base_url()))
         .bearer_auth(token)
         .json(&serde_json::json!({"pmi": 8002471135u64}))

@@ -39,6 +39,13 @@ async fn admin_token(http: &reqwest::Client, base: &str) -> String {
         .to_owned()
 }
 
+/// A client builder, with the TLS provider reqwest needs installed (a second install is refused
+/// and harmless).
+fn http_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 async fn start_in(
     dir: &std::path::Path,
     tune: impl FnOnce(&mut Config),
@@ -46,7 +53,7 @@ async fn start_in(
     let mut config = Config::new(dir);
     tune(&mut config);
     let sandbox = Sandbox::start(config).await.expect("sandbox starts");
-    let http = reqwest::Client::new();
+    let http = http_builder().build().unwrap();
     let token = admin_token(&http, sandbox.base_url()).await;
     (sandbox, http, token)
 }
@@ -567,7 +574,7 @@ async fn start_signing_in(consent: Consent) -> Api {
 }
 
 fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
+    http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()

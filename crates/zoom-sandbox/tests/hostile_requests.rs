@@ -30,7 +30,7 @@ fn service() -> &'static Service {
         config.public_client_id = Some("public".into());
         config.authorize = Some(Consent::Ask);
         let sandbox = runtime.block_on(Sandbox::start(config)).unwrap();
-        let http = reqwest::Client::new();
+        let http = http_builder().build().unwrap();
         let token = runtime.block_on(async {
             let body: Value = http
                 .post(format!("{}/oauth/token", sandbox.base_url()))
@@ -179,4 +179,11 @@ proptest! {
             send(method, &format!("{path}?{query}"), "application/json", Vec::new())?;
         }
     }
+}
+
+/// A client builder, with the TLS provider reqwest needs installed (a second install is refused
+/// and harmless).
+fn http_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
 }

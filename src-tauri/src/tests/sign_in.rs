@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tauri::Manager;
 use zoom_sandbox::{Config, Consent, Sandbox};
 
-use super::{block, opened_links, start, start_with, TestApp};
+use super::{block, http, opened_links, start, start_with, TestApp};
 use crate::tray::{perform, TrayAction};
 use crate::{Patience, ZoomEndpoints, ZoomSignIn};
 
@@ -88,7 +88,7 @@ fn sign_in_with(
 
 /// The browser follows Zoom's page, which approves and redirects to the app's listener.
 fn follow(url: url::Url) {
-    let page = block(async { reqwest::get(url).await.unwrap().text().await.unwrap() });
+    let page = block(async { http().get(url).send().await.unwrap().text().await.unwrap() });
     assert!(page.contains("signed in to PMI Desk"), "{page}");
 }
 
@@ -104,7 +104,16 @@ fn answer(pairs: &'static [(&'static str, &'static str)]) -> impl FnOnce(url::Ur
             };
             redirect.query_pairs_mut().append_pair(k, &v);
         }
-        block(async { reqwest::get(redirect).await.unwrap().text().await.unwrap() });
+        block(async {
+            http()
+                .get(redirect)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        });
     }
 }
 
@@ -159,7 +168,7 @@ fn files_contain(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf>
 
 fn refresh_is_refused(zoom: &Zoom, token: &str) -> bool {
     block(async {
-        let response = reqwest::Client::new()
+        let response = http()
             .post(format!("{}/oauth/token", zoom.sandbox.base_url()))
             .form(&[
                 ("grant_type", "refresh_token"),
@@ -349,7 +358,7 @@ fn a_refused_refresh_keeps_the_last_overview_and_asks_to_sign_in_again() {
     // The account's tokens are revoked elsewhere (say, the app was removed in Zoom).
     block(async {
         let c = zoom.sandbox.config();
-        reqwest::Client::new()
+        http()
             .post(format!("{}/oauth/revoke", zoom.sandbox.base_url()))
             .basic_auth(&c.client_id, Some(&c.client_secret))
             .form(&[("token", token.as_str())])
