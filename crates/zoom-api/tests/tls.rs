@@ -64,6 +64,12 @@ fn chain(err: &dyn std::error::Error) -> String {
     text
 }
 
+/// Why the app's client for `config` fails to GET `url`; the test fails if it succeeds.
+async fn refusal(config: &ClientConfig, url: &str) -> String {
+    let sent = config.http_client().unwrap().get(url).send().await;
+    chain(&sent.expect_err("refused before anything is sent"))
+}
+
 #[tokio::test]
 async fn https_to_a_server_the_system_does_not_trust_is_refused() {
     let (port, cert) = untrusted_https_server();
@@ -71,14 +77,7 @@ async fn https_to_a_server_the_system_does_not_trust_is_refused() {
     let url = format!("{base}v2/users/me");
 
     let zoom_like = ClientConfig::with_bases(&format!("{base}v2/"), &base).unwrap();
-    let err = zoom_like
-        .http_client()
-        .unwrap()
-        .get(&url)
-        .send()
-        .await
-        .expect_err("a certificate no root vouches for is refused");
-    let why = chain(&err);
+    let why = refusal(&zoom_like, &url).await;
     assert!(
         why.contains("certificate"),
         "refused for another reason: {why}"
@@ -86,14 +85,7 @@ async fn https_to_a_server_the_system_does_not_trust_is_refused() {
 
     // The built-in service's client holds no roots: HTTPS cannot pass there either.
     let local = ClientConfig::local("http://127.0.0.1:1").unwrap();
-    let err = local
-        .http_client()
-        .unwrap()
-        .get(&url)
-        .send()
-        .await
-        .expect_err("the plain-HTTP client verifies nothing, so trusts nothing");
-    let why = chain(&err);
+    let why = refusal(&local, &url).await;
     assert!(
         why.contains("certificate"),
         "refused for another reason: {why}"
