@@ -16,6 +16,10 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 deb="$(ls -t target/release/bundle/deb/*.deb | head -n 1)"
 package="$(dpkg-deb -f "$deb" Package)"
+# The webview and the roots an HTTPS client to Zoom verifies against (rustls reads the system's).
+for dep in libwebkit2gtk-4.1-0 ca-certificates; do
+  dpkg-deb -f "$deb" Depends | grep -q "$dep" || { echo "the package does not depend on $dep" >&2; exit 1; }
+done
 echo "==> Installing $deb ($package)"
 # Through `env`: sudo would drop the variable.
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb"

@@ -316,8 +316,9 @@ impl LockedKeyring {
             .write_all(b"a-password")
             .unwrap();
         assert!(daemon.wait().unwrap().success());
-        // Lock the login keyring once the daemon serves it.
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        // Lock the login keyring once the daemon serves it (slow to come when the machine is
+        // busy, as right after a build).
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             let locked = Command::new("dbus-send")
                 .args([
@@ -336,7 +337,9 @@ impl LockedKeyring {
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "could not lock the keyring"
+                "could not lock the keyring: {}{}",
+                String::from_utf8_lossy(&locked.stdout),
+                String::from_utf8_lossy(&locked.stderr)
             );
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -170,12 +170,20 @@ impl App {
             .stderr(Stdio::inherit())
             .spawn()
             .context("cannot start tauri-driver (is it installed? `make test` installs it)")?;
+        // tauri-driver listens at once and hands each request to the native driver
+        // (WebKitWebDriver) it starts beside it: a session asked for before that one listens
+        // fails as a dropped connection. Both ports, then.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                bail!("tauri-driver did not listen on port {port}");
+        for (what, port) in [
+            ("tauri-driver", port),
+            ("the native WebDriver", native_port),
+        ] {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if Instant::now() > deadline {
+                    bail!("{what} did not listen on port {port}");
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let mut caps = serde_json::Map::new();
         caps.insert(

@@ -66,8 +66,8 @@ impl ClientConfig {
             builder = builder.no_proxy();
         }
         // Plain HTTP (the built-in service) needs no root certificates: reading the system's,
-        // as the default TLS set-up does, costs ~20 ms and ~0.7 MB at every launch. With none, an
-        // HTTPS URL reached from here (which the local service never sends) fails to verify.
+        // as the default TLS set-up does on Linux, costs ~20 ms and ~0.7 MB at every launch. With
+        // none, an HTTPS URL reached from here (which the local service never sends) fails.
         if self.api_base.scheme() == "http" && self.oauth_base.scheme() == "http" {
             let no_roots = rustls::ClientConfig::builder()
                 .with_root_certificates(rustls::RootCertStore::empty())
