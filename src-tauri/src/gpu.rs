@@ -2,6 +2,13 @@
 //! `make bench` include this file as it is (tests/support/lib.rs), so they know what the app
 //! chooses here by the same rule.
 
+/// What the app sets when there is no GPU device (unless already set): WebKit paints on the CPU,
+/// and draws the page without compositing (src-tauri/src/lib.rs says why).
+pub const WITHOUT_A_GPU: [&str; 2] = [
+    "WEBKIT_SKIA_ENABLE_CPU_RENDERING",
+    "WEBKIT_DISABLE_COMPOSITING_MODE",
+];
+
 /// Whether there is a GPU device this user may paint with: a DRM render node (Mesa's and most
 /// drivers') that opens for reading and writing, or NVIDIA's own device.
 pub fn has_a_gpu_device() -> bool {

@@ -22,7 +22,9 @@ pub mod views;
 mod tests;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 
 pub use account::{Patience, ZoomEndpoints};
@@ -199,6 +201,8 @@ pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Re
 fn cannot_start<R: Runtime>(app: &AppHandle<R>, why: &str) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
     tracing::error!(why, "PMI Desk cannot start");
+    // The window stays hidden: the message says it all.
+    SHOWN_AT_LAUNCH.store(true, Ordering::Relaxed);
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.hide();
     }
@@ -267,9 +271,19 @@ pub fn app<R: Runtime>(
                 cannot_start(app.handle(), &why.to_string());
                 return Ok(());
             }
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(SHOW_ANYWAY).await;
+                show_at_launch(&handle, "its page has not loaded in time");
+            });
             let desktop = desktop(app.handle());
             tracing::debug!("set up");
             desktop
+        })
+        .on_page_load(|webview, payload| {
+            if webview.label() == "main" && payload.event() == PageLoadEvent::Finished {
+                show_at_launch(webview.app_handle(), "its page has loaded");
+            }
         })
         .on_window_event(|window, event| {
             // Closing the window keeps the app in the tray.
@@ -282,14 +296,37 @@ pub fn app<R: Runtime>(
         })
 }
 
+/// Whether the main window has had its one showing at launch (or must stay hidden).
+static SHOWN_AT_LAUNCH: AtomicBool = AtomicBool::new(false);
+
+/// How long the window waits for its page before it is shown all the same.
+const SHOW_ANYWAY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The main window starts hidden (`visible: false` in tauri.conf.json) and is shown once, when
+/// its page has loaded: its first frame is then the Meetings tab, with no empty window before it
+/// on any system. On Linux it also spares a wait: a window shown while WebKit's web process is
+/// still starting is drawn at once, and GTK's draw of the webview waits for that process's first
+/// frame (up to 0.5 s, in which the page, served from this same thread, cannot load). Painting
+/// without compositing (below) it happened at every launch, and about once in eight with it.
+/// Should the page never finish loading, the window is shown after [`SHOW_ANYWAY`].
+fn show_at_launch<R: Runtime>(app: &AppHandle<R>, because: &str) {
+    if SHOWN_AT_LAUNCH.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    tracing::debug!("the window is shown: {because}");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+    }
+}
+
 /// When the process started, for the launch time the UI reports (`ui_shown`).
 static LAUNCHED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 /// The first time the Meetings tab shows the personal room: said once, with the time since
 /// launch, on the log and on standard output (which `make bench` reads).
 pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
-    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if SAID.swap(true, Ordering::Relaxed) {
         return;
     }
     let ms = LAUNCHED.get().map_or(0, |t| t.elapsed().as_millis());
@@ -297,21 +334,26 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
     println!("PMI Desk: Meetings tab shown {ms} ms after launch");
 }
 
-/// WebKitGTK paints through Skia on the GPU. Without one (a virtual machine, a remote desktop, a
-/// machine with no GPU driver), Mesa emulates the GPU on the CPU (llvmpipe): painting then costs
-/// compiling GPU shaders and rasterising through the emulation, and the first frame of the
-/// Meetings tab waited up to 0.9 s for it where Skia's own CPU painting takes a few ms. So when
-/// PMI Desk can use no GPU device (no DRM render node it may open, no NVIDIA device), it asks
-/// WebKit to paint on the CPU, unless `WEBKIT_SKIA_ENABLE_CPU_RENDERING` says otherwise. `run`
-/// calls it before any thread exists, as changing the environment requires.
-/// Returns whether it did.
+/// WebKitGTK paints through Skia on the GPU and composes its layers with OpenGL. Without a GPU
+/// (a virtual machine, a remote desktop, a machine with no GPU driver), Mesa emulates one on the
+/// CPU (llvmpipe): painting then costs compiling GPU shaders and rasterising through the
+/// emulation (the first frame of the Meetings tab waited up to 0.9 s for it, where Skia's own CPU
+/// painting takes a few ms), and composing costs compiling the compositor's shaders before the
+/// first frame is shown (~250 ms on two cores, at every launch with a fresh cache) and ~45 MB
+/// for the GL contexts. So when PMI Desk can use no GPU device (no DRM render node it may open,
+/// no NVIDIA device), it asks WebKit to paint on the CPU and to draw the page without
+/// compositing ([`gpu::WITHOUT_A_GPU`]), each unless its variable is set already. `run` calls it
+/// before any thread exists, as changing the environment requires. Returns whether it did.
 #[cfg(all(target_os = "linux", not(test)))]
 fn paint_on_the_cpu_without_a_gpu() -> bool {
-    const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
-    if std::env::var_os(CPU_RENDERING).is_some() || gpu::has_a_gpu_device() {
+    if gpu::has_a_gpu_device() {
         return false;
     }
-    std::env::set_var(CPU_RENDERING, "1");
+    for var in gpu::WITHOUT_A_GPU {
+        if std::env::var_os(var).is_none() {
+            std::env::set_var(var, "1");
+        }
+    }
     true
 }
 
@@ -328,7 +370,7 @@ pub fn run() {
         .init();
     #[cfg(target_os = "linux")]
     if on_the_cpu {
-        tracing::debug!("no GPU device: WebKit paints on the CPU");
+        tracing::debug!("no GPU device: WebKit paints on the CPU, without compositing");
     }
     let app = app(tauri::Builder::default(), Options::from_env(), |app| {
         // The account starts, and the overview is read, while the window loads: the page's

@@ -110,20 +110,24 @@ fn launch(binary: &Path, mark: &str) -> Result<(f64, f64)> {
         std::fs::create_dir_all(&d).map(|()| d)
     };
     let asked = Instant::now();
-    let mut child = Command::new(binary)
+    // Both paint as PMI Desk chooses to on this machine: without a GPU device, on the CPU and
+    // without compositing (PMI Desk would set these itself; both are given them), else as
+    // WebKit chooses.
+    let without_a_gpu = !pmi_desk_e2e::has_a_gpu_device();
+    let mut command = Command::new(binary);
+    for var in pmi_desk_e2e::WITHOUT_A_GPU {
+        command.env_remove(var);
+        if without_a_gpu {
+            command.env(var, "1");
+        }
+    }
+    let mut child = command
         .env("HOME", home.path())
         .env("XDG_DATA_HOME", dir("data")?)
         .env("XDG_CACHE_HOME", dir("cache")?)
         .env("XDG_CONFIG_HOME", dir("config")?)
         .env("PMI_DESK_DATA_DIR", dir("pmi-desk")?)
         .env("RUST_LOG", "warn")
-        // Both paint as PMI Desk chooses to on this machine: on the CPU when it has no GPU device
-        // (the app sets this itself; the bare window is given it), else as WebKit chooses.
-        .env_remove("WEBKIT_SKIA_ENABLE_CPU_RENDERING")
-        .envs(
-            (!pmi_desk_e2e::has_a_gpu_device())
-                .then_some(("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1")),
-        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)

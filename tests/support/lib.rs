@@ -154,8 +154,11 @@ impl App {
             .env("PMI_DESK_LOCAL_FAULTS", "1")
             .env("PMI_DESK_TEST_OPENED", data_dir.join("opened-links.txt"))
             // The app's own choices, not the developer's: where links go, how WebKit paints.
-            .env_remove("PMI_DESK_OPEN_WITH")
-            .env_remove("WEBKIT_SKIA_ENABLE_CPU_RENDERING");
+            .env_remove("PMI_DESK_OPEN_WITH");
+        #[cfg(target_os = "linux")]
+        for var in gpu::WITHOUT_A_GPU {
+            command.env_remove(var);
+        }
         if cfg!(target_os = "linux") {
             // The system's opener itself: xdg-open hands links to $BROWSER outside a desktop
             // environment.
@@ -366,6 +369,13 @@ impl App {
         .await
         .with_context(|| format!("the page painted no frame within 30 s for {name}"))??;
         tokio::time::sleep(Duration::from_millis(150)).await;
+        // On Linux the window as the X server shows it: WebKitWebDriver's screenshot never
+        // returns for a page drawn without compositing, as the app draws it without a GPU.
+        #[cfg(target_os = "linux")]
+        let png = tokio::task::spawn_blocking(|| x11_window_png(WINDOW_TITLE))
+            .await?
+            .with_context(|| format!("screenshot for {name}"))?;
+        #[cfg(not(target_os = "linux"))]
         let png = tokio::time::timeout(patience, self.client.screenshot())
             .await
             .with_context(|| format!("no screenshot within 30 s for {name}"))??;
@@ -471,13 +481,67 @@ pub fn copy_elsewhere(text: &str) -> Result<()> {
         .context("writing the system clipboard")
 }
 
+/// The app's window title (src-tauri/tauri.conf.json).
+#[cfg(target_os = "linux")]
+const WINDOW_TITLE: &str = "PMI Desk";
+
+/// A PNG of the shown top-level window titled `title`, read from the X server (Xvfb): what is on
+/// the screen, whichever way WebKit drew it.
+#[cfg(target_os = "linux")]
+fn x11_window_png(title: &str) -> Result<Vec<u8>> {
+    use x11rb::connection::Connection;
+    use x11rb::image::{Image, PixelLayout};
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
+
+    let (conn, screen) = x11rb::connect(None).context("connecting to the X server")?;
+    let root = conn.setup().roots[screen].root;
+    let shown_with_title = |window: u32| -> Result<bool> {
+        let attributes = conn.get_window_attributes(window)?.reply()?;
+        let name = conn
+            .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)?
+            .reply()?;
+        Ok(attributes.map_state == MapState::VIEWABLE && name.value == title.as_bytes())
+    };
+    let mut window = None;
+    for child in conn.query_tree(root)?.reply()?.children {
+        if shown_with_title(child)? {
+            window = Some(child);
+        }
+    }
+    let window = window.with_context(|| format!("no window “{title}” is shown"))?;
+    let size = conn.get_geometry(window)?.reply()?;
+    let (image, visual) = Image::get(&conn, window, 0, 0, size.width, size.height)?;
+    let visual = conn
+        .setup()
+        .roots
+        .iter()
+        .flat_map(|screen| &screen.allowed_depths)
+        .flat_map(|depth| &depth.visuals)
+        .find(|v| v.visual_id == visual)
+        .context("the window's visual is not the server's")?;
+    let layout = PixelLayout::from_visual_type(*visual)?;
+    let mut rgb = Vec::with_capacity(usize::from(size.width) * usize::from(size.height) * 3);
+    for y in 0..size.height {
+        for x in 0..size.width {
+            let (r, g, b) = layout.decode(image.get_pixel(x, y));
+            rgb.extend([r, g, b].map(|c| c.to_be_bytes()[0]));
+        }
+    }
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, size.width.into(), size.height.into());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&rgb)?;
+    Ok(png)
+}
+
 /// The app's own rule for whether there is a GPU device this user may paint with (the file is
 /// the app's), for the tests and `make bench` to know what the app chooses here.
 #[cfg(target_os = "linux")]
 #[path = "../../src-tauri/src/gpu.rs"]
 mod gpu;
 #[cfg(target_os = "linux")]
-pub use gpu::has_a_gpu_device;
+pub use gpu::{has_a_gpu_device, WITHOUT_A_GPU};
 
 /// Local time `from_now` ahead, in strftime `format` (e.g. `"%Y-%m-%d"`, `"%H:%M"`).
 pub fn local_time(from_now: chrono::Duration, format: &str) -> String {
