@@ -53,10 +53,15 @@ pub async fn new_meeting<R: Runtime>(
 }
 
 /// The UI's first Meetings tab with the personal room on screen (the launch time, logged), with
-/// the UI's own marks on the way there (ms since the page began to load).
+/// the UI's own marks on the way there (ms since the page began to load); the tray, reminders
+/// and shortcuts start then.
 #[tauri::command]
-pub fn ui_shown(marks: Option<std::collections::BTreeMap<String, f64>>) {
+pub fn ui_shown<R: Runtime>(
+    app: AppHandle<R>,
+    marks: Option<std::collections::BTreeMap<String, f64>>,
+) {
     crate::mark_shown(&marks.unwrap_or_default());
+    crate::start_desktop(&app);
 }
 
 /// Join: what the pasted text names, without opening anything.

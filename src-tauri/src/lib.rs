@@ -23,6 +23,7 @@ mod tests;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
@@ -317,6 +318,39 @@ fn show_at_launch<R: Runtime>(app: &AppHandle<R>, because: &str) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.show();
     }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(DESKTOP_ANYWAY).await;
+        start_desktop(&app);
+    });
+}
+
+/// The desktop's parts of the app (`run` gives [`desktop_parts`]): the tray, reminders and global
+/// shortcuts. They start once the window shows the personal room (the UI says so, `ui_shown`),
+/// or [`DESKTOP_ANYWAY`] after the window is shown. Nothing on the first frame needs them, and
+/// started on the main thread before the window, as they were, they held its page back
+/// 25–50 ms at each launch (the tray 4–28 ms, the global shortcuts up to 40 ms).
+struct Desktop<R: Runtime>(Mutex<Option<DesktopSetup<R>>>);
+
+/// How long after the window is shown the desktop's parts start if the UI has not said it shows
+/// the room (no overview yet, or an error in its place).
+const DESKTOP_ANYWAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Starts the desktop's parts on the main thread, the first time it is called.
+pub(crate) fn start_desktop<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        let Some(start) = handle
+            .try_state::<Desktop<R>>()
+            .and_then(|d| d.0.lock().unwrap_or_else(PoisonError::into_inner).take())
+        else {
+            return;
+        };
+        match start(&handle) {
+            Ok(()) => tracing::debug!("the tray, reminders and shortcuts are started"),
+            Err(why) => cannot_start(&handle, &why.to_string()),
+        }
+    });
 }
 
 /// When the process started, for the launch time the UI reports (`ui_shown`).
@@ -357,6 +391,18 @@ fn paint_on_the_cpu_without_a_gpu() -> bool {
     true
 }
 
+/// The tray, reminders and global shortcuts ([`Desktop`]).
+#[cfg(not(test))]
+fn desktop_parts(app: &AppHandle) -> Result<(), Box<dyn std::error::Error>> {
+    tray::create(app)?;
+    reminders::spawn(app.clone());
+    let keys = app.state::<Desk>().preferences().shortcuts;
+    if let Err(err) = shortcuts::apply(app, &keys) {
+        tracing::warn!(%err, "the global shortcuts are not registered");
+    }
+    Ok(())
+}
+
 /// Runs the app with its tray (compiled out of unit tests, which have no desktop session).
 #[cfg(not(test))]
 pub fn run() {
@@ -377,13 +423,7 @@ pub fn run() {
         // first ask is answered from that read.
         let handle = app.clone();
         tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
-        tray::create(app)?;
-        tracing::debug!("tray created");
-        reminders::spawn(app.clone());
-        let keys = app.state::<Desk>().preferences().shortcuts;
-        if let Err(err) = shortcuts::apply(app, &keys) {
-            tracing::warn!(%err, "the global shortcuts are not registered");
-        }
+        app.manage(Desktop(Mutex::new(Some(desktop_parts))));
         Ok(())
     })
     // A second launch focuses the running one.

@@ -491,7 +491,10 @@ const WINDOW_TITLE: &str = "PMI Desk";
 fn x11_window_png(title: &str) -> Result<Vec<u8>> {
     use x11rb::connection::Connection;
     use x11rb::image::{Image, PixelLayout};
-    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
+    use x11rb::protocol::xproto::{
+        AtomEnum, ConfigureWindowAux, ConnectionExt, MapState, StackMode,
+    };
+    use x11rb::wrapper::ConnectionExt as _;
 
     let (conn, screen) = x11rb::connect(None).context("connecting to the X server")?;
     let root = conn.setup().roots[screen].root;
@@ -509,6 +512,13 @@ fn x11_window_png(title: &str) -> Result<Vec<u8>> {
         }
     }
     let window = window.with_context(|| format!("no window “{title}” is shown"))?;
+    // On top of any other (a notification's popup), and repainted where it was covered.
+    conn.configure_window(
+        window,
+        &ConfigureWindowAux::new().stack_mode(StackMode::ABOVE),
+    )?;
+    conn.sync()?;
+    std::thread::sleep(std::time::Duration::from_millis(200));
     let size = conn.get_geometry(window)?.reply()?;
     let (image, visual) = Image::get(&conn, window, 0, 0, size.width, size.height)?;
     let visual = conn
