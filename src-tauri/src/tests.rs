@@ -274,6 +274,36 @@ fn the_page_carries_the_overview_read_at_launch_once_and_then_the_window_reads_a
 }
 
 #[test]
+fn the_tray_reminders_and_shortcuts_start_once_when_the_window_shows_the_room() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static STARTED: AtomicUsize = AtomicUsize::new(0);
+    let app = start();
+    app.app
+        .manage(crate::Desktop::<MockRuntime>(std::sync::Mutex::new(Some(
+            |_| {
+                STARTED.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        ))));
+    assert_eq!(
+        STARTED.load(Ordering::SeqCst),
+        0,
+        "started before the window said so"
+    );
+    app.invoke("ui_shown", json!({ "marks": { "frame": 60.0 } }))
+        .unwrap();
+    assert_eq!(
+        STARTED.load(Ordering::SeqCst),
+        1,
+        "not started by the room's frame"
+    );
+    // A page reloaded says so again; the time-out after the window is shown comes too.
+    app.invoke("ui_shown", json!({})).unwrap();
+    crate::start_desktop(app.app.handle());
+    assert_eq!(STARTED.load(Ordering::SeqCst), 1, "started more than once");
+}
+
+#[test]
 fn use_my_pmi_is_written_and_read_back() {
     let t = start();
     assert_eq!(
