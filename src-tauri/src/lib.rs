@@ -88,6 +88,9 @@ pub struct Options {
     pub zoom: ZoomSignIn,
     /// Where "Other Calendars" writes `.ics` files; the Downloads folder when `None`.
     pub calendar_dir: Option<PathBuf>,
+    /// Whether the account starts, and the overview is read, as the app starts, for the window's
+    /// page to carry it (`Desk::warm_up`): the app's own start; tests warm up when they mean to.
+    pub warm_up: bool,
 }
 
 impl Options {
@@ -109,6 +112,7 @@ impl Options {
                 .map(Opener::Program)
                 .unwrap_or_default(),
             calendar_dir: None,
+            warm_up: true,
             zoom: ZoomSignIn {
                 client_id_from_env: var("PMI_DESK_ZOOM_CLIENT_ID"),
                 client_id_built_in: option_env!("PMI_DESK_ZOOM_CLIENT_ID").map(str::to_owned),
@@ -202,7 +206,7 @@ pub(crate) fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Re
 fn cannot_start<R: Runtime>(app: &AppHandle<R>, why: &str) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
     tracing::error!(why, "PMI Desk cannot start");
-    // The window stays hidden: the message says it all.
+    // The window hides (or is never shown): the message says it all.
     SHOWN_AT_LAUNCH.store(true, Ordering::Relaxed);
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.hide();
@@ -251,8 +255,8 @@ fn setup<R: Runtime>(
     Ok(())
 }
 
-/// Desktop-only set-up (the tray), run after the account has started; tests pass one that does
-/// nothing.
+/// The desktop's parts (the tray, reminders, global shortcuts), started once the window shows the
+/// room ([`Desktop`]); tests pass one of their own.
 pub type DesktopSetup<R> = fn(&AppHandle<R>) -> Result<(), Box<dyn std::error::Error>>;
 
 /// The app on `base` (`tauri::Builder::default()`, or `tauri::test::mock_builder()` in tests),
@@ -263,7 +267,8 @@ pub fn app<R: Runtime>(
     options: Options,
     desktop: DesktopSetup<R>,
 ) -> tauri::Builder<R> {
-    base.plugin(tauri_plugin_opener::init())
+    base.manage(Desktop(Mutex::new(Some(desktop))))
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(app_commands!())
         .setup(move |app| {
@@ -272,14 +277,23 @@ pub fn app<R: Runtime>(
                 cannot_start(app.handle(), &why.to_string());
                 return Ok(());
             }
+            if options.warm_up {
+                // The account starts, and the overview is read, while the window loads: the
+                // page's first ask is answered from that read.
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
+            }
+            // On Windows and macOS the window is shown at once, as it always was: only Linux's
+            // webview was measured to gain from waiting for the page.
+            #[cfg(not(target_os = "linux"))]
+            show_at_launch(app.handle(), "it is not shown later on this system");
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 tokio::time::sleep(SHOW_ANYWAY).await;
                 show_at_launch(&handle, "its page has not loaded in time");
             });
-            let desktop = desktop(app.handle());
             tracing::debug!("set up");
-            desktop
+            Ok(())
         })
         .on_page_load(|webview, payload| {
             if webview.label() == "main" && payload.event() == PageLoadEvent::Finished {
@@ -303,13 +317,14 @@ static SHOWN_AT_LAUNCH: AtomicBool = AtomicBool::new(false);
 /// How long the window waits for its page before it is shown all the same.
 const SHOW_ANYWAY: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// The main window starts hidden (`visible: false` in tauri.conf.json) and is shown once, when
-/// its page has loaded: its first frame is then the Meetings tab, with no empty window before it
-/// on any system. On Linux it also spares a wait: a window shown while WebKit's web process is
-/// still starting is drawn at once, and GTK's draw of the webview waits for that process's first
-/// frame (up to 0.5 s, in which the page, served from this same thread, cannot load). Painting
-/// without compositing (below) it happened at every launch, and about once in eight with it.
-/// Should the page never finish loading, the window is shown after [`SHOW_ANYWAY`].
+/// The main window starts hidden (`visible: false` in tauri.conf.json) and, on Linux, is shown
+/// once its page has loaded (elsewhere at once, in set-up). A window shown while WebKitGTK's web
+/// process is still starting is drawn at once, and GTK's draw of the webview waits for that
+/// process's first frame (up to 0.5 s, in which the page, served from this same thread, cannot
+/// load): painting without compositing (below) it happened at nearly every launch, and about
+/// once in eight with it. Shown when loaded, its first frame is the page's (the Meetings tab with
+/// the room when the page carries the overview). Should the page never finish loading, the
+/// window is shown after [`SHOW_ANYWAY`].
 fn show_at_launch<R: Runtime>(app: &AppHandle<R>, because: &str) {
     if SHOWN_AT_LAUNCH.swap(true, Ordering::Relaxed) {
         return;
@@ -318,15 +333,20 @@ fn show_at_launch<R: Runtime>(app: &AppHandle<R>, because: &str) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.show();
     }
+    start_desktop_after(app, DESKTOP_ANYWAY);
+}
+
+/// Starts the desktop's parts after `delay`, unless they are started by then.
+pub(crate) fn start_desktop_after<R: Runtime>(app: &AppHandle<R>, delay: std::time::Duration) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(DESKTOP_ANYWAY).await;
+        tokio::time::sleep(delay).await;
         start_desktop(&app);
     });
 }
 
-/// The desktop's parts of the app (`run` gives [`desktop_parts`]): the tray, reminders and global
-/// shortcuts. They start once the window shows the personal room (the UI says so, `ui_shown`),
+/// The desktop's parts of the app, given to [`app`] (`run` gives [`desktop_parts`]): the tray,
+/// reminders and global shortcuts. They start once the window shows the personal room (the UI says so, `ui_shown`),
 /// or [`DESKTOP_ANYWAY`] after the window is shown. Nothing on the first frame needs them, and
 /// started on the main thread before the window, as they were, they held its page back
 /// 25–50 ms at each launch (the tray 4–28 ms, the global shortcuts up to 40 ms).
@@ -377,18 +397,20 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
 /// for the GL contexts. So when PMI Desk can use no GPU device (no DRM render node it may open,
 /// no NVIDIA device), it asks WebKit to paint on the CPU and to draw the page without
 /// compositing ([`gpu::WITHOUT_A_GPU`]), each unless its variable is set already. `run` calls it
-/// before any thread exists, as changing the environment requires. Returns whether it did.
+/// before any thread exists, as changing the environment requires. Returns what it set.
 #[cfg(all(target_os = "linux", not(test)))]
-fn paint_on_the_cpu_without_a_gpu() -> bool {
+fn paint_on_the_cpu_without_a_gpu() -> Vec<&'static str> {
     if gpu::has_a_gpu_device() {
-        return false;
+        return Vec::new();
     }
-    for var in gpu::WITHOUT_A_GPU {
-        if std::env::var_os(var).is_none() {
-            std::env::set_var(var, "1");
-        }
+    let unset: Vec<_> = gpu::WITHOUT_A_GPU
+        .into_iter()
+        .filter(|var| std::env::var_os(var).is_none())
+        .collect();
+    for var in &unset {
+        std::env::set_var(var, "1");
     }
-    true
+    unset
 }
 
 /// The tray, reminders and global shortcuts ([`Desktop`]).
@@ -408,24 +430,24 @@ fn desktop_parts(app: &AppHandle) -> Result<(), Box<dyn std::error::Error>> {
 pub fn run() {
     LAUNCHED.get_or_init(std::time::Instant::now);
     #[cfg(target_os = "linux")]
-    let on_the_cpu = paint_on_the_cpu_without_a_gpu();
+    let painting = paint_on_the_cpu_without_a_gpu();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     #[cfg(target_os = "linux")]
-    if on_the_cpu {
-        tracing::debug!("no GPU device: WebKit paints on the CPU, without compositing");
+    if !painting.is_empty() {
+        tracing::debug!(
+            ?painting,
+            "no GPU device: WebKit is asked to paint on the CPU"
+        );
     }
-    let app = app(tauri::Builder::default(), Options::from_env(), |app| {
-        // The account starts, and the overview is read, while the window loads: the page's
-        // first ask is answered from that read.
-        let handle = app.clone();
-        tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
-        app.manage(Desktop(Mutex::new(Some(desktop_parts))));
-        Ok(())
-    })
+    let app = app(
+        tauri::Builder::default(),
+        Options::from_env(),
+        desktop_parts,
+    )
     // A second launch focuses the running one.
     .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
         tray::show_main(app)

@@ -76,11 +76,21 @@ fn options_for(dir: &tempfile::TempDir) -> crate::Options {
         open_with: crate::Opener::Record(record_link),
         zoom: crate::ZoomSignIn::default(),
         calendar_dir: Some(dir.path().join("Downloads")),
+        warm_up: false,
     }
 }
 
 fn launch(dir: tempfile::TempDir, options: crate::Options) -> TestApp {
-    let app = crate::app(mock_builder(), options.clone(), |_| Ok(()))
+    launch_with_desktop(dir, options, |_| Ok(()))
+}
+
+/// The app with `desktop` as its tray, reminders and shortcuts.
+fn launch_with_desktop(
+    dir: tempfile::TempDir,
+    options: crate::Options,
+    desktop: crate::DesktopSetup<MockRuntime>,
+) -> TestApp {
+    let app = crate::app(mock_builder(), options.clone(), desktop)
         .build(tauri::generate_context!())
         .unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -277,19 +287,12 @@ fn the_page_carries_the_overview_read_at_launch_once_and_then_the_window_reads_a
 fn the_tray_reminders_and_shortcuts_start_once_when_the_window_shows_the_room() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static STARTED: AtomicUsize = AtomicUsize::new(0);
-    let app = start();
-    app.app
-        .manage(crate::Desktop::<MockRuntime>(std::sync::Mutex::new(Some(
-            |_| {
-                STARTED.fetch_add(1, Ordering::SeqCst);
-                Ok(())
-            },
-        ))));
-    assert_eq!(
-        STARTED.load(Ordering::SeqCst),
-        0,
-        "started before the window said so"
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let options = options_for(&dir);
+    let app = launch_with_desktop(dir, options, |_| {
+        STARTED.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    });
     app.invoke("ui_shown", json!({ "marks": { "frame": 60.0 } }))
         .unwrap();
     assert_eq!(
@@ -301,6 +304,33 @@ fn the_tray_reminders_and_shortcuts_start_once_when_the_window_shows_the_room() 
     app.invoke("ui_shown", json!({})).unwrap();
     crate::start_desktop(app.app.handle());
     assert_eq!(STARTED.load(Ordering::SeqCst), 1, "started more than once");
+}
+
+#[test]
+fn without_the_rooms_frame_the_tray_reminders_and_shortcuts_start_after_a_delay() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static STARTED: AtomicUsize = AtomicUsize::new(0);
+    let dir = tempfile::tempdir().unwrap();
+    let options = options_for(&dir);
+    let app = launch_with_desktop(dir, options, |_| {
+        STARTED.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    });
+    crate::start_desktop_after(app.app.handle(), crate::DESKTOP_ANYWAY);
+    assert_eq!(
+        STARTED.load(Ordering::SeqCst),
+        0,
+        "started before the delay"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while STARTED.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        STARTED.load(Ordering::SeqCst),
+        1,
+        "not started after the delay"
+    );
 }
 
 #[test]

@@ -357,6 +357,14 @@ impl App {
         // A page that stops painting must fail the test, not hang it (WebKitWebDriver once
         // waited forever here).
         let patience = Duration::from_secs(30);
+        // On Linux the window as the X server shows it (WebKitWebDriver's screenshot never
+        // returns for a page drawn without compositing, as the app draws it without a GPU):
+        // raised first above any other (a notification's popup), so that the frames below
+        // repaint what was covered.
+        #[cfg(target_os = "linux")]
+        tokio::task::spawn_blocking(|| X11Window::find(WINDOW_TITLE)?.raise())
+            .await?
+            .with_context(|| format!("raising the window for {name}"))?;
         // What the DOM says now is painted only by the next frames: wait for two.
         tokio::time::timeout(
             patience,
@@ -369,10 +377,8 @@ impl App {
         .await
         .with_context(|| format!("the page painted no frame within 30 s for {name}"))??;
         tokio::time::sleep(Duration::from_millis(150)).await;
-        // On Linux the window as the X server shows it: WebKitWebDriver's screenshot never
-        // returns for a page drawn without compositing, as the app draws it without a GPU.
         #[cfg(target_os = "linux")]
-        let png = tokio::task::spawn_blocking(|| x11_window_png(WINDOW_TITLE))
+        let png = tokio::task::spawn_blocking(|| X11Window::find(WINDOW_TITLE)?.png())
             .await?
             .with_context(|| format!("screenshot for {name}"))?;
         #[cfg(not(target_os = "linux"))]
@@ -485,64 +491,95 @@ pub fn copy_elsewhere(text: &str) -> Result<()> {
 #[cfg(target_os = "linux")]
 const WINDOW_TITLE: &str = "PMI Desk";
 
-/// A PNG of the shown top-level window titled `title`, read from the X server (Xvfb): what is on
-/// the screen, whichever way WebKit drew it.
+/// A shown window on the X server (Xvfb, or a desktop's under `PMI_DESK_TEST_DISPLAY`).
 #[cfg(target_os = "linux")]
-fn x11_window_png(title: &str) -> Result<Vec<u8>> {
-    use x11rb::connection::Connection;
-    use x11rb::image::{Image, PixelLayout};
-    use x11rb::protocol::xproto::{
-        AtomEnum, ConfigureWindowAux, ConnectionExt, MapState, StackMode,
-    };
-    use x11rb::wrapper::ConnectionExt as _;
+struct X11Window {
+    conn: x11rb::rust_connection::RustConnection,
+    /// The window titled as asked.
+    window: u32,
+    /// Its top-level ancestor: itself, or the frame a window manager put it in.
+    top: u32,
+}
 
-    let (conn, screen) = x11rb::connect(None).context("connecting to the X server")?;
-    let root = conn.setup().roots[screen].root;
-    let shown_with_title = |window: u32| -> Result<bool> {
-        let attributes = conn.get_window_attributes(window)?.reply()?;
-        let name = conn
-            .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)?
-            .reply()?;
-        Ok(attributes.map_state == MapState::VIEWABLE && name.value == title.as_bytes())
-    };
-    let mut window = None;
-    for child in conn.query_tree(root)?.reply()?.children {
-        if shown_with_title(child)? {
-            window = Some(child);
+#[cfg(target_os = "linux")]
+impl X11Window {
+    /// The shown window titled `title`, anywhere in the tree (the topmost where there are
+    /// several); windows that vanish while it is looked for are passed over.
+    fn find(title: &str) -> Result<Self> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
+
+        let (conn, screen) = x11rb::connect(None).context("connecting to the X server")?;
+        let root = conn.setup().roots[screen].root;
+        let shown_with_title = |window: u32| -> Result<bool> {
+            let attributes = conn.get_window_attributes(window)?.reply()?;
+            let name = conn
+                .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)?
+                .reply()?;
+            Ok(attributes.map_state == MapState::VIEWABLE && name.value == title.as_bytes())
+        };
+        let mut found = None;
+        let mut to_see: Vec<(u32, u32)> = Vec::new();
+        if let Ok(tree) = conn.query_tree(root)?.reply() {
+            to_see.extend(tree.children.into_iter().map(|top| (top, top)));
         }
-    }
-    let window = window.with_context(|| format!("no window “{title}” is shown"))?;
-    // On top of any other (a notification's popup), and repainted where it was covered.
-    conn.configure_window(
-        window,
-        &ConfigureWindowAux::new().stack_mode(StackMode::ABOVE),
-    )?;
-    conn.sync()?;
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let size = conn.get_geometry(window)?.reply()?;
-    let (image, visual) = Image::get(&conn, window, 0, 0, size.width, size.height)?;
-    let visual = conn
-        .setup()
-        .roots
-        .iter()
-        .flat_map(|screen| &screen.allowed_depths)
-        .flat_map(|depth| &depth.visuals)
-        .find(|v| v.visual_id == visual)
-        .context("the window's visual is not the server's")?;
-    let layout = PixelLayout::from_visual_type(*visual)?;
-    let mut rgb = Vec::with_capacity(usize::from(size.width) * usize::from(size.height) * 3);
-    for y in 0..size.height {
-        for x in 0..size.width {
-            let (r, g, b) = layout.decode(image.get_pixel(x, y));
-            rgb.extend([r, g, b].map(|c| c.to_be_bytes()[0]));
+        while let Some((window, top)) = to_see.pop() {
+            if shown_with_title(window).unwrap_or(false) {
+                found = found.or(Some((window, top)));
+            }
+            if let Ok(tree) = conn.query_tree(window)?.reply() {
+                to_see.extend(tree.children.into_iter().map(|child| (child, top)));
+            }
         }
+        let (window, top) = found.with_context(|| format!("no window “{title}” is shown"))?;
+        Ok(X11Window { conn, window, top })
     }
-    let mut png = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png, size.width.into(), size.height.into());
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.write_header()?.write_image_data(&rgb)?;
-    Ok(png)
+
+    /// Puts the window above every other.
+    fn raise(&self) -> Result<()> {
+        use x11rb::protocol::xproto::{ConfigureWindowAux, ConnectionExt, StackMode};
+        use x11rb::wrapper::ConnectionExt as _;
+
+        self.conn.configure_window(
+            self.top,
+            &ConfigureWindowAux::new().stack_mode(StackMode::ABOVE),
+        )?;
+        self.conn.sync()?;
+        Ok(())
+    }
+
+    /// A PNG of the window as the server shows it.
+    fn png(&self) -> Result<Vec<u8>> {
+        use x11rb::connection::Connection;
+        use x11rb::image::{Image, PixelLayout};
+        use x11rb::protocol::xproto::ConnectionExt;
+
+        let size = self.conn.get_geometry(self.window)?.reply()?;
+        let (image, visual) = Image::get(&self.conn, self.window, 0, 0, size.width, size.height)?;
+        let visual = self
+            .conn
+            .setup()
+            .roots
+            .iter()
+            .flat_map(|screen| &screen.allowed_depths)
+            .flat_map(|depth| &depth.visuals)
+            .find(|v| v.visual_id == visual)
+            .context("the window's visual is not the server's")?;
+        let layout = PixelLayout::from_visual_type(*visual)?;
+        let mut rgb = Vec::with_capacity(usize::from(size.width) * usize::from(size.height) * 3);
+        for y in 0..size.height {
+            for x in 0..size.width {
+                let (r, g, b) = layout.decode(image.get_pixel(x, y));
+                rgb.extend([r, g, b].map(|c| c.to_be_bytes()[0]));
+            }
+        }
+        let mut png = Vec::new();
+        let mut encoder = png::Encoder::new(&mut png, size.width.into(), size.height.into());
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.write_header()?.write_image_data(&rgb)?;
+        Ok(png)
+    }
 }
 
 /// The app's own rule for whether there is a GPU device this user may paint with (the file is
