@@ -287,11 +287,14 @@ pub fn app<R: Runtime>(
             // webview was measured to gain from waiting for the page.
             #[cfg(not(target_os = "linux"))]
             show_at_launch(app.handle(), "it is not shown later on this system");
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                tokio::time::sleep(SHOW_ANYWAY).await;
-                show_at_launch(&handle, "its page has not loaded in time");
-            });
+            #[cfg(target_os = "linux")]
+            {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(SHOW_ANYWAY).await;
+                    show_at_launch(&handle, "its page has not loaded in time");
+                });
+            }
             tracing::debug!("set up");
             Ok(())
         })
@@ -315,6 +318,7 @@ pub fn app<R: Runtime>(
 static SHOWN_AT_LAUNCH: AtomicBool = AtomicBool::new(false);
 
 /// How long the window waits for its page before it is shown all the same.
+#[cfg(target_os = "linux")]
 const SHOW_ANYWAY: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The main window starts hidden (`visible: false` in tauri.conf.json) and, on Linux, is shown
@@ -346,8 +350,8 @@ pub(crate) fn start_desktop_after<R: Runtime>(app: &AppHandle<R>, delay: std::ti
 }
 
 /// The desktop's parts of the app, given to [`app`] (`run` gives [`desktop_parts`]): the tray,
-/// reminders and global shortcuts. They start once the window shows the personal room (the UI says so, `ui_shown`),
-/// or [`DESKTOP_ANYWAY`] after the window is shown. Nothing on the first frame needs them, and
+/// reminders and global shortcuts. They start once the window shows the personal room (the UI
+/// says so, `ui_shown`), or [`DESKTOP_ANYWAY`] after the window is shown. Nothing on the first frame needs them, and
 /// started on the main thread before the window, as they were, they held its page back
 /// 25–50 ms at each launch (the tray 4–28 ms, the global shortcuts up to 40 ms).
 struct Desktop<R: Runtime>(Mutex<Option<DesktopSetup<R>>>);

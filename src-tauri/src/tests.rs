@@ -4,6 +4,7 @@
 //! process environment: tests run on threads, and changing it under them is not safe.
 
 use std::path::Path;
+use std::sync::atomic::Ordering::SeqCst;
 
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
@@ -283,54 +284,47 @@ fn the_page_carries_the_overview_read_at_launch_once_and_then_the_window_reads_a
     assert_eq!(assets.get(&script), built.assets().get(&script));
 }
 
-#[test]
-fn the_tray_reminders_and_shortcuts_start_once_when_the_window_shows_the_room() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static STARTED: AtomicUsize = AtomicUsize::new(0);
+/// How many times an app started its desktop's parts ([`desktop_app`]).
+struct DesktopStarts(std::sync::atomic::AtomicUsize);
+
+/// A fresh app whose desktop's parts only count their starts; the count, by [`desktop_starts`].
+fn desktop_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let options = options_for(&dir);
-    let app = launch_with_desktop(dir, options, |_| {
-        STARTED.fetch_add(1, Ordering::SeqCst);
+    let app = launch_with_desktop(dir, options, |app| {
+        app.state::<DesktopStarts>().0.fetch_add(1, SeqCst);
         Ok(())
     });
+    app.app.manage(DesktopStarts(Default::default()));
+    app
+}
+
+fn desktop_starts(app: &TestApp) -> usize {
+    app.app.state::<DesktopStarts>().0.load(SeqCst)
+}
+
+#[test]
+fn the_tray_reminders_and_shortcuts_start_once_when_the_window_shows_the_room() {
+    let app = desktop_app();
     app.invoke("ui_shown", json!({ "marks": { "frame": 60.0 } }))
         .unwrap();
-    assert_eq!(
-        STARTED.load(Ordering::SeqCst),
-        1,
-        "not started by the room's frame"
-    );
+    assert_eq!(desktop_starts(&app), 1, "not started by the room's frame");
     // A page reloaded says so again; the time-out after the window is shown comes too.
     app.invoke("ui_shown", json!({})).unwrap();
     crate::start_desktop(app.app.handle());
-    assert_eq!(STARTED.load(Ordering::SeqCst), 1, "started more than once");
+    assert_eq!(desktop_starts(&app), 1, "started more than once");
 }
 
 #[test]
 fn without_the_rooms_frame_the_tray_reminders_and_shortcuts_start_after_a_delay() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static STARTED: AtomicUsize = AtomicUsize::new(0);
-    let dir = tempfile::tempdir().unwrap();
-    let options = options_for(&dir);
-    let app = launch_with_desktop(dir, options, |_| {
-        STARTED.fetch_add(1, Ordering::SeqCst);
-        Ok(())
-    });
+    let app = desktop_app();
     crate::start_desktop_after(app.app.handle(), crate::DESKTOP_ANYWAY);
-    assert_eq!(
-        STARTED.load(Ordering::SeqCst),
-        0,
-        "started before the delay"
-    );
+    assert_eq!(desktop_starts(&app), 0, "started before the delay");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while STARTED.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
+    while desktop_starts(&app) == 0 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(
-        STARTED.load(Ordering::SeqCst),
-        1,
-        "not started after the delay"
-    );
+    assert_eq!(desktop_starts(&app), 1, "not started after the delay");
 }
 
 #[test]
