@@ -351,9 +351,9 @@ pub(crate) fn start_desktop_after<R: Runtime>(app: &AppHandle<R>, delay: std::ti
 
 /// The desktop's parts of the app, given to [`app`] (`run` gives [`desktop_parts`]): the tray,
 /// reminders and global shortcuts. They start once the window shows the personal room (the UI
-/// says so, `ui_shown`), or [`DESKTOP_ANYWAY`] after the window is shown. Nothing on the first frame needs them, and
-/// started on the main thread before the window, as they were, they held its page back
-/// 25–50 ms at each launch (the tray 4–28 ms, the global shortcuts up to 40 ms).
+/// says so, `ui_shown`), or [`DESKTOP_ANYWAY`] after the window is shown. Nothing on the first
+/// frame needs them, and started on the main thread before the window, as they were, they held
+/// its page back 25–50 ms at each launch (the tray 4–28 ms, the global shortcuts up to 40 ms).
 struct Desktop<R: Runtime>(Mutex<Option<DesktopSetup<R>>>);
 
 /// How long after the window is shown the desktop's parts start if the UI has not said it shows

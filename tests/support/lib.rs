@@ -504,7 +504,8 @@ struct X11Window {
 #[cfg(target_os = "linux")]
 impl X11Window {
     /// The shown window titled `title`, anywhere in the tree (the topmost where there are
-    /// several); windows that vanish while it is looked for are passed over.
+    /// several: the tree is walked depth first from the top of the stack); windows that vanish
+    /// while it is looked for are passed over.
     fn find(title: &str) -> Result<Self> {
         use x11rb::connection::Connection;
         use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
@@ -518,21 +519,20 @@ impl X11Window {
                 .reply()?;
             Ok(attributes.map_state == MapState::VIEWABLE && name.value == title.as_bytes())
         };
-        let mut found = None;
+        // Children come bottom to top: popped from the end, the topmost is seen first.
         let mut to_see: Vec<(u32, u32)> = Vec::new();
         if let Ok(tree) = conn.query_tree(root)?.reply() {
             to_see.extend(tree.children.into_iter().map(|top| (top, top)));
         }
         while let Some((window, top)) = to_see.pop() {
             if shown_with_title(window).unwrap_or(false) {
-                found = found.or(Some((window, top)));
+                return Ok(X11Window { conn, window, top });
             }
             if let Ok(tree) = conn.query_tree(window)?.reply() {
                 to_see.extend(tree.children.into_iter().map(|child| (child, top)));
             }
         }
-        let (window, top) = found.with_context(|| format!("no window “{title}” is shown"))?;
-        Ok(X11Window { conn, window, top })
+        bail!("no window “{title}” is shown")
     }
 
     /// Puts the window above every other.
