@@ -18,7 +18,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 run_packages=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev xdg-utils)
-test_packages=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core dunst imagemagick gnome-keyring xdotool)
+test_packages=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core dunst imagemagick gnome-keyring xdotool
+  libglib2.0-bin)
 
 packages=("${run_packages[@]}")
 if [ "$mode" = test ]; then packages+=("${test_packages[@]}"); fi

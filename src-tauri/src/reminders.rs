@@ -66,9 +66,13 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             let desk = app.state::<Desk>();
             let prefs = desk.preferences();
             if prefs.reminders && Utc::now() - last_read > REFRESH_EVERY {
-                // Nothing read the meetings for a while (the window is closed): read them here.
-                if let Err(err) = desk.overview().await {
-                    tracing::debug!(%err, "reminders: meetings not read again");
+                // Nothing read the meetings for a while (the window is closed): read them here,
+                // and the tray's next meeting follows, as it does the window's reads.
+                match desk.overview().await {
+                    Ok(overview) => {
+                        crate::tray::show_next(&app, crate::desk::next_today(&overview.meetings))
+                    }
+                    Err(err) => tracing::debug!(%err, "reminders: meetings not read again"),
                 }
                 last_read = Utc::now();
             }

@@ -312,13 +312,14 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     use tauri::tray::TrayIconBuilder;
 
     let item = |a: TrayAction| MenuItem::with_id(app, a, a.label(), true, None::<&str>);
-    let next = MenuItem::with_id(
-        app,
-        TrayAction::NextMeeting,
-        TrayAction::NextMeeting.label(),
-        false,
-        None::<&str>,
-    )?;
+    // The tray is made once the window shows the room, after the meetings were read for it
+    // (`commands::shown` found no item to update then): the item starts from that read.
+    let meetings = app
+        .try_state::<Desk>()
+        .map(|desk| desk.cached_meetings())
+        .unwrap_or_default();
+    let (label, enabled) = next_label(crate::desk::next_today(&meetings));
+    let next = MenuItem::with_id(app, TrayAction::NextMeeting, label, enabled, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[

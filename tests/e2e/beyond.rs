@@ -1,8 +1,9 @@
 //! Beyond Zoom's client, on the real window: Join from anything pasted (and a Zoom link on the
-//! clipboard offered once), global shortcuts sent as keys to the X server, and reminders seen
-//! as notifications on the session bus. Run one at a time: each test owns its app, the
-//! display's keyboard and clipboard. The keys (xdotool) and the bus (dbus-monitor) are X11's and
-//! freedesktop's: those two tests run on Linux.
+//! clipboard offered once), global shortcuts sent as keys to the X server, reminders seen as
+//! notifications on the session bus, and the tray's next meeting read from its menu on that bus.
+//! Run one at a time: each test owns its app, the display's keyboard and clipboard. The keys
+//! (xdotool) and the bus (dbus-monitor, gdbus) are X11's and freedesktop's: those three tests
+//! run on Linux.
 
 // A test fails by panicking, helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -327,6 +328,159 @@ async fn a_meeting_soon_gets_one_reminder_on_the_session_bus() -> anyhow::Result
     pmi_of(&app).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(watch.count("Budget sync in"), 1, "not after a restart");
+    app.quit().await?;
+    Ok(())
+}
+
+/// The tray's menu as a desktop's panel reads it: the app's menu on the session bus
+/// (`com.canonical.dbusmenu`, which libayatana-appindicator serves for the tray), as
+/// (label, enabled) in order. The app is the bus connection of the process on `data_dir`;
+/// `None` until its tray exists.
+#[cfg(target_os = "linux")]
+fn tray_menu(data_dir: &std::path::Path) -> Option<Vec<(String, bool)>> {
+    // Where tray-icon serves the menu of the tray with id "main" (`tray::create`).
+    const MENU: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main/Menu";
+    let gdbus = |args: &[&str]| {
+        let out = Command::new("gdbus")
+            .args(["call", "--session"])
+            .args(args)
+            .stderr(Stdio::null())
+            .output()
+            .expect("gdbus (make test installs libglib2.0-bin)");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let bus = [
+        "--dest",
+        "org.freedesktop.DBus",
+        "--object-path",
+        "/org/freedesktop/DBus",
+        "--method",
+    ];
+    let ours = format!("PMI_DESK_DATA_DIR={}\0", data_dir.display());
+    let of_ours = |name: &&str| {
+        let pid = gdbus(
+            &[
+                &bus[..],
+                &["org.freedesktop.DBus.GetConnectionUnixProcessID", name],
+            ]
+            .concat(),
+        );
+        // "(uint32 1234,)"
+        pid.and_then(|p| {
+            let pid = p
+                .trim()
+                .trim_start_matches("(uint32 ")
+                .trim_end_matches(",)")
+                .to_owned();
+            std::fs::read(format!("/proc/{pid}/environ")).ok()
+        })
+        .is_some_and(|env| env.windows(ours.len()).any(|w| w == ours.as_bytes()))
+    };
+    let names = gdbus(&[&bus[..], &["org.freedesktop.DBus.ListNames"]].concat())?;
+    let layout = names
+        .split('\'')
+        .filter(|n| n.starts_with(":1."))
+        .filter(of_ours)
+        .find_map(|name| {
+            gdbus(&[
+                "--dest",
+                name,
+                "--object-path",
+                MENU,
+                "--method",
+                "com.canonical.dbusmenu.GetLayout",
+                "int32 0",
+                "int32 -1",
+                "@as []",
+            ])
+        })?;
+    // (revision, (0, {root}, [<(id, {'enabled': <false>, 'label': <'…'>, …}, @av [])>, …]))
+    Some(
+        layout
+            .split("<(")
+            .skip(1)
+            .map(|item| {
+                let label = item
+                    .split("'label': <'")
+                    .nth(1)
+                    .and_then(|l| l.split("'>").next())
+                    .unwrap_or_default();
+                (label.to_owned(), !item.contains("'enabled': <false>"))
+            })
+            .collect(),
+    )
+}
+
+/// The tray's next-meeting item (the one after "Schedule…") as (label, enabled), once it is
+/// `wanted`, or as it is after 10 s.
+#[cfg(target_os = "linux")]
+async fn tray_next_item(data_dir: &std::path::Path, wanted: &(String, bool)) -> (String, bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let menu = tray_menu(data_dir);
+        let next = menu.as_ref().and_then(|items| {
+            let schedule = items.iter().position(|(label, _)| label == "Schedule…")?;
+            items.get(schedule + 1).cloned()
+        });
+        match next {
+            Some(next) if next == *wanted || Instant::now() > deadline => return next,
+            _ => assert!(Instant::now() < deadline, "tray menu: {menu:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_tray_names_the_next_meeting_today_from_launch_on() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    let none = ("No more meetings today".to_owned(), false);
+    assert_eq!(tray_next_item(data.path(), &none).await, none);
+    // Reminders off: a reminder would name the meeting in the item in its own words.
+    app.click("#open-settings").await?;
+    app.find("dialog.settings").await?;
+    app.click("#reminders").await?;
+    save_settings(&app).await?;
+
+    // A meeting later today, two minutes on (in a day's last five minutes, once it is past
+    // midnight).
+    while chrono::Local::now().format("%H:%M").to_string().as_str() >= "23:55" {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+    }
+    let at = chrono::Local::now() + chrono::Duration::minutes(2);
+    app.click("#schedule").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    app.type_into("#s-topic", "Budget sync").await?;
+    app.choose("s-date", &at.format("%Y-%m-%d").to_string())
+        .await?;
+    app.choose("s-time", &at.format("%H:%M").to_string())
+        .await?;
+    app.click("#s-auto-id").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    let next = (
+        format!("Start: Budget sync at {}", at.format("%H:%M")),
+        true,
+    );
+    assert_eq!(
+        tray_next_item(data.path(), &next).await,
+        next,
+        "after the window read it"
+    );
+
+    // From a launch: the meetings are read while the window loads, before the tray is made.
+    app.quit().await?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    assert_eq!(
+        tray_next_item(data.path(), &next).await,
+        next,
+        "from a launch"
+    );
     app.quit().await?;
     Ok(())
 }
