@@ -148,6 +148,38 @@ async fn new_meeting_uses_the_pmi_when_checked_and_the_choice_survives_a_restart
 }
 
 #[tokio::test]
+async fn a_double_click_on_new_meeting_starts_one_meeting() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    let before = app.opened_links().len();
+    // Two clicks in one go: the second comes before the first's meeting is made.
+    app.client
+        .execute(
+            "const b = document.getElementById('new-meeting'); b.click(); b.click();",
+            vec![],
+        )
+        .await?;
+    app.wait_for_text("[data-testid=status]", |t| {
+        t.starts_with("Started a new meeting")
+    })
+    .await?;
+    // Time for a second meeting to be made and its start link opened, if there were one.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let opened = app.opened_links()[before..].to_vec();
+    assert_eq!(opened.len(), 1, "one meeting started: {opened:?}");
+    // Once it has started, New Meeting starts another.
+    app.click("#new-meeting").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.opened_links().len() < before + 2 {
+        assert!(std::time::Instant::now() < deadline, "no second meeting");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_setting_locked_by_the_admin_shows_its_real_value_disabled() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     lock_on_account(

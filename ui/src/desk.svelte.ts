@@ -36,6 +36,8 @@ export class Desk {
   joining = $state.raw<{ text: string } | null>(null);
   /** A Zoom link found on the clipboard, offered once. */
   offer = $state.raw<JoinOffer | null>(null);
+  /** A start under way (`start`). */
+  #starting = false;
 
   /** Counts loads, so an answer that comes back after a newer load began (say, from the
    * account in use before a sign-in) is dropped instead of showing the wrong account. */
@@ -137,50 +139,70 @@ export class Desk {
     return choice === "start" || choice === "new" ? choice : null;
   }
 
+  /** Runs a start (New Meeting, the room's Start, a meeting's Start) unless one is under way:
+   * a second click meanwhile (a double click) does nothing, so it makes one meeting, as the
+   * tray's New meeting does. Checked and set before the first await, so even a second click
+   * dispatched in the same task as the first is turned away. */
+  private async start(run: () => Promise<void>): Promise<void> {
+    if (this.#starting) return;
+    this.#starting = true;
+    try {
+      await run();
+    } finally {
+      this.#starting = false;
+    }
+  }
+
   /** Start on the personal room, asking first when a PMI meeting is near (`flagged`: the tray
    * already saw one). */
-  async startRoom(flagged = false): Promise<void> {
-    const r = this.overview?.room;
-    const choice = await this.askBeforeStartingOnPmi(flagged);
-    if (choice === null) return;
-    try {
-      if (choice === "new") {
-        const started = await backend.newMeeting(true);
-        this.say(`Started a new meeting · Meeting ID ${started.meeting.join_number_formatted}`);
-      } else {
-        await backend.startPersonalRoom();
-        this.say(`Started your personal room · ${r?.pmi_formatted ?? ""}`);
-      }
-    } catch (err) {
-      this.fail(err);
-    }
-  }
-
-  async newMeeting(flagged = false): Promise<void> {
-    let ownId = false;
-    if (flagged || this.overview?.instant_pmi.checked) {
+  startRoom(flagged = false): Promise<void> {
+    return this.start(async () => {
+      const r = this.overview?.room;
       const choice = await this.askBeforeStartingOnPmi(flagged);
       if (choice === null) return;
-      ownId = choice === "new";
-    }
-    try {
-      const started = await backend.newMeeting(ownId);
-      this.error = null;
-      const where = started.meeting.join_number_formatted;
-      const onPmi = this.overview?.room.pmi_formatted === where;
-      this.say(`Started a new meeting · Meeting ID ${where}${onPmi ? " (your PMI)" : ""}`);
-    } catch (e) {
-      this.fail(e);
-    }
+      try {
+        if (choice === "new") {
+          const started = await backend.newMeeting(true);
+          this.say(`Started a new meeting · Meeting ID ${started.meeting.join_number_formatted}`);
+        } else {
+          await backend.startPersonalRoom();
+          this.say(`Started your personal room · ${r?.pmi_formatted ?? ""}`);
+        }
+      } catch (err) {
+        this.fail(err);
+      }
+    });
   }
 
-  async startMeeting(m: MeetingView): Promise<void> {
-    try {
-      await backend.startMeeting(m.id);
-      this.say(`Started “${m.topic}”`);
-    } catch (err) {
-      this.fail(err);
-    }
+  newMeeting(flagged = false): Promise<void> {
+    return this.start(async () => {
+      let ownId = false;
+      if (flagged || this.overview?.instant_pmi.checked) {
+        const choice = await this.askBeforeStartingOnPmi(flagged);
+        if (choice === null) return;
+        ownId = choice === "new";
+      }
+      try {
+        const started = await backend.newMeeting(ownId);
+        this.error = null;
+        const where = started.meeting.join_number_formatted;
+        const onPmi = this.overview?.room.pmi_formatted === where;
+        this.say(`Started a new meeting · Meeting ID ${where}${onPmi ? " (your PMI)" : ""}`);
+      } catch (e) {
+        this.fail(e);
+      }
+    });
+  }
+
+  startMeeting(m: MeetingView): Promise<void> {
+    return this.start(async () => {
+      try {
+        await backend.startMeeting(m.id);
+        this.say(`Started “${m.topic}”`);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
   }
 
   /** Enter on the list: the selected item starts. */
