@@ -242,7 +242,10 @@ pub async fn sign_in<R: Runtime>(
     client_id: Option<String>,
 ) -> Result<AccountView, Error> {
     let pending = desk.begin_sign_in(client_id).await?;
-    crate::open(&app, pending.url())?;
+    if let Err(err) = crate::open(&app, pending.url()) {
+        desk.drop_sign_in(pending);
+        return Err(err);
+    }
     desk.finish_sign_in(pending).await
 }
 

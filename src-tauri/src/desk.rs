@@ -354,12 +354,22 @@ impl Desk {
     pub async fn finish_sign_in(&self, pending: PendingSignIn) -> Result<AccountView, Error> {
         let id = pending.id;
         let result = self.complete_sign_in(pending).await;
+        self.no_longer_under_way(id);
+        result.map(|()| self.account())
+    }
+
+    /// Ends a sign-in no answer can come to (its page could not be opened): Settings offers
+    /// Sign in again, and its listener closes.
+    pub fn drop_sign_in(&self, pending: PendingSignIn) {
+        self.no_longer_under_way(pending.id);
+    }
+
+    /// The sign-in `id` is no longer under way (a later one may be).
+    fn no_longer_under_way(&self, id: u64) {
         let mut under_way = self.signing_in.lock().unwrap_or_else(|p| p.into_inner());
         if under_way.as_ref().is_some_and(|u| u.id == id) {
             *under_way = None;
         }
-        drop(under_way);
-        result.map(|()| self.account())
     }
 
     async fn complete_sign_in(&self, pending: PendingSignIn) -> Result<(), Error> {

@@ -455,6 +455,25 @@ fn cancel_ends_a_sign_in_that_waits_for_the_browser() {
 }
 
 #[test]
+fn a_sign_in_whose_page_cannot_be_opened_says_so_and_waits_for_nothing() {
+    let zoom = zoom();
+    let dir = tempfile::tempdir().unwrap();
+    let options = crate::Options {
+        zoom: sign_in_config(&zoom),
+        // A browser that is not there: the opener cannot start it.
+        open_with: crate::Opener::Program(dir.path().join("no-browser").display().to_string()),
+        ..super::options_for(&dir)
+    };
+    let t = super::launch(dir, options);
+    let err = t.invoke("sign_in", json!({"clientId": null})).unwrap_err();
+    assert_eq!(err["kind"], "open", "{err}");
+    // Settings shows Sign in again, not a sign-in waiting for a page that never opened.
+    let account = t.ok("account", json!({}));
+    assert_eq!(account["kind"], "local");
+    assert_eq!(account["signing_in"], false, "{account}");
+}
+
+#[test]
 fn a_closed_keychain_entry_takes_no_more_writes() {
     block(async {
         let store = crate::keychain::Keychain::new(Duration::from_secs(10));
