@@ -346,6 +346,9 @@ impl SettingsUpdate {
 enum Repeat {
     /// Reads and idempotent writes: repeat on any transient failure.
     Safe,
+    /// Deletion: repeat on any transient failure; "not found" after an attempt that may have
+    /// been done (its answer lost) means that attempt did it.
+    Delete,
     /// Creation: repeat only when the service surely did nothing; otherwise report `Unconfirmed`.
     Create,
 }
@@ -752,8 +755,17 @@ impl ZoomClient {
         let policy = &self.config.retry;
         let mut failures = 0;
         let mut refreshed = false;
+        // An attempt before may have been done, its answer lost.
+        let mut maybe_done = false;
         loop {
-            let why = match self.attempt(&method, path, query, body).await? {
+            let attempt = match self.attempt(&method, path, query, body).await {
+                Err(Error::NotFound(_)) if repeat == Repeat::Delete && maybe_done => {
+                    tracing::info!(path, "deleted by an earlier attempt whose answer was lost");
+                    return Ok(Value::Null);
+                }
+                attempt => attempt?,
+            };
+            let why = match attempt {
                 Ok(value) => return Ok(value),
                 Err(Transient::TokenRejected(generation)) => {
                     if refreshed {
@@ -772,10 +784,15 @@ impl ZoomClient {
                 Err(Transient::Unavailable(why, _)) if repeat == Repeat::Create => {
                     return Err(Error::Unconfirmed(why));
                 }
-                Err(Transient::Declined(why, wait) | Transient::Unavailable(why, wait)) => {
+                Err(Transient::Declined(why, wait)) => (why, wait),
+                Err(Transient::Unavailable(why, wait)) => {
+                    maybe_done = true;
                     (why, wait)
                 }
-                Err(Transient::Unknown(why)) => (why, None),
+                Err(Transient::Unknown(why)) => {
+                    maybe_done = true;
+                    (why, None)
+                }
             };
             failures += 1;
             if failures >= policy.max_attempts {
@@ -999,9 +1016,12 @@ impl ZoomClient {
         .await
     }
 
+    /// Deletes a meeting; deleted by an attempt whose answer was lost counts as deleted.
     pub async fn delete_meeting(&self, id: MeetingId) -> Result<()> {
-        self.call_no_content(Method::DELETE, &format!("meetings/{id}"), None)
+        let path = format!("meetings/{id}");
+        self.execute(Method::DELETE, &path, &[], None, Repeat::Delete)
             .await
+            .map(|_| ())
     }
 
     /// The invitation text, with the API's `\r\n` turned into `\n`.

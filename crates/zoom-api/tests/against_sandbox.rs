@@ -639,6 +639,43 @@ async fn assert_creates_exactly_once(
 }
 
 #[tokio::test]
+async fn a_delete_whose_answer_is_lost_is_done_once_and_reported_done() {
+    let env = start(|_| {}).await;
+    let zoom = admin(&env);
+    for (kind, status) in [("drop_after", None), ("status", Some(502))] {
+        let m = zoom
+            .create_meeting(&NewMeeting::scheduled("Review", tomorrow_at(9), 45))
+            .await
+            .unwrap();
+        let route = format!("DELETE /v2/meetings/{}", m.id);
+        let fault = match status {
+            // The service deleted it and the connection dropped before the answer.
+            None => serde_json::json!({"route": route, "kind": kind}),
+            // A 502 that did nothing: the retry deletes it.
+            Some(s) => serde_json::json!({"route": route, "kind": kind, "status": s}),
+        };
+        post_fault(&env, fault).await;
+        zoom.delete_meeting(m.id)
+            .await
+            .unwrap_or_else(|e| panic!("{kind}: {e:?}"));
+        assert!(
+            matches!(zoom.meeting(m.id).await, Err(Error::NotFound(_))),
+            "{kind}: deleted"
+        );
+    }
+    // A meeting that was never there is still "not found", retry or not.
+    let m = zoom
+        .create_meeting(&NewMeeting::scheduled("Gone", tomorrow_at(9), 45))
+        .await
+        .unwrap();
+    zoom.delete_meeting(m.id).await.unwrap();
+    assert!(matches!(
+        zoom.delete_meeting(m.id).await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[tokio::test]
 async fn meeting_creation_never_happens_twice() {
     let env = start(|_| {}).await;
     let zoom = admin(&env);
