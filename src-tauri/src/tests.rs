@@ -707,7 +707,7 @@ fn particular_request(topic: &str) -> Value {
         "topic": topic, "date": date, "time": "18:30", "duration_minutes": 45,
         "time_zone": "Europe/Berlin",
         "recurrence": {"every": "week", "interval": 2, "weekly_days": [2, 5], "monthly_day": null,
-                       "end": {"kind": "after", "value": 4}},
+                       "monthly_weekday": null, "end": {"kind": "after", "value": 4}},
         "use_pmi": false, "passcode": "keep12",
         "waiting_room": false, "host_video": false, "participant_video": true
     })
@@ -764,7 +764,16 @@ fn each_field_of_an_edit_is_written_and_read_back() {
         ("time_zone", json!("Asia/Tokyo")),
         (
             "recurrence",
-            json!({"every": "month", "interval": 1, "weekly_days": [], "monthly_day": 12, "end": {"kind": "by", "value": "2031-06-30T23:59:00Z"}}),
+            json!({"every": "month", "interval": 1, "weekly_days": [], "monthly_day": 12, "monthly_weekday": null, "end": {"kind": "by", "value": "2031-06-30T23:59:00Z"}}),
+        ),
+        // The second Tuesday of every other month, as Zoom's own apps also make them.
+        (
+            "recurrence",
+            json!({"every": "month", "interval": 2, "weekly_days": [], "monthly_day": null, "monthly_weekday": {"week": 2, "day": 3}, "end": {"kind": "after", "value": 6}}),
+        ),
+        (
+            "recurrence",
+            json!({"every": "month", "interval": 1, "weekly_days": [], "monthly_day": null, "monthly_weekday": {"week": -1, "day": 6}, "end": {"kind": "after", "value": 3}}),
         ),
         ("recurrence", Value::Null),
         ("passcode", Value::Null),

@@ -147,6 +147,96 @@ async fn new_meeting_uses_the_pmi_when_checked_and_the_choice_survives_a_restart
     Ok(())
 }
 
+/// The built-in account on `data_dir` as another Zoom app sees it, while PMI Desk is not
+/// running on that folder: `method` on `path` of its API with an admin's token.
+async fn on_the_account(
+    data_dir: &std::path::Path,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> anyhow::Result<serde_json::Value> {
+    let config = zoom_sandbox::Config::new(data_dir.join("local-account"));
+    let sandbox = zoom_sandbox::Sandbox::start(config).await?;
+    let token = pmi_desk_e2e::admin_token(&sandbox).await?;
+    let mut request = pmi_desk_e2e::http()
+        .request(method, format!("{}/v2/{path}", sandbox.base_url()))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await?.error_for_status()?.json().await;
+    sandbox.stop().await;
+    Ok(answer?)
+}
+
+#[tokio::test]
+async fn editing_a_meeting_made_in_zoom_on_the_second_tuesday_keeps_it_there() -> anyhow::Result<()>
+{
+    use chrono::Datelike;
+    let data = tempfile::tempdir()?;
+    // Made in Zoom's own app: monthly on the second Tuesday, from the next one on.
+    let mut first = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    while !(first.weekday() == chrono::Weekday::Tue && (8..=14).contains(&first.day())) {
+        first = first + chrono::Days::new(1);
+    }
+    let made = on_the_account(
+        data.path(),
+        reqwest::Method::POST,
+        "users/me/meetings",
+        Some(serde_json::json!({
+            "topic": "Board", "type": 8, "duration": 60, "timezone": "UTC",
+            "start_time": format!("{first}T10:00:00Z"),
+            "recurrence": {"type": 3, "repeat_interval": 1, "monthly_week": 2,
+                           "monthly_week_day": 3, "end_times": 6},
+        })),
+    )
+    .await?;
+    let id = made["id"].as_u64().expect("an id");
+
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    select_meeting(&app, "Board").await?;
+    app.wait_for_text("[data-testid=recurrence]", |t| t.contains("second Tuesday"))
+        .await?;
+    app.click("[data-testid=meeting-edit]").await?;
+    app.find("[data-testid=schedule-dialog]").await?;
+    assert_eq!(checked(&app, "#s-month-by-weekday").await, "true");
+    assert_eq!(app.value_of("#s-month-week").await?, "2");
+    assert_eq!(app.value_of("#s-month-weekday").await?, "3");
+    app.screenshot("edit-monthly-on-a-weekday").await?;
+    app.type_into("#s-topic", "Board review").await?;
+    app.click("#s-save").await?;
+    app.wait_for_text("[data-testid=meeting] .topic", |t| t == "Board review")
+        .await?;
+    app.quit().await?;
+
+    let read = on_the_account(
+        data.path(),
+        reqwest::Method::GET,
+        &format!("meetings/{id}"),
+        None,
+    )
+    .await?;
+    assert_eq!(read["topic"], "Board review");
+    let r = &read["recurrence"];
+    assert_eq!(
+        (
+            &r["type"],
+            &r["monthly_week"],
+            &r["monthly_week_day"],
+            &r["monthly_day"]
+        ),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(2),
+            &serde_json::json!(3),
+            &serde_json::Value::Null
+        ),
+        "{read:#}"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_double_click_on_new_meeting_starts_one_meeting() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;

@@ -252,7 +252,7 @@ describe("Two-pane Meetings tab", () => {
       ...three().meetings[2]!,
       passcode: "plan42",
       recurring: true,
-      recurrence: { every: "week" as const, interval: 2, weekly_days: [2, 4], monthly_day: null, end: { kind: "after" as const, value: 4 } },
+      recurrence: { every: "week" as const, interval: 2, weekly_days: [2, 4], monthly_day: null, monthly_weekday: null, end: { kind: "after" as const, value: 4 } },
     };
     const { root } = await open((cmd, args) => {
       if (cmd === "overview") return overview({ meetings: [three().meetings[0]!, { ...full, passcode: null, recurrence: null }] });
@@ -418,12 +418,15 @@ describe("Days and repeats in words", () => {
 
   it("says how a meeting repeats", async () => {
     const { describeRecurrence } = await import("./format");
-    expect(describeRecurrence({ every: "day", interval: 1, weekly_days: [], monthly_day: null, end: { kind: "after", value: 1 } }, "en-US")).toBe(
+    expect(describeRecurrence({ every: "day", interval: 1, weekly_days: [], monthly_day: null, monthly_weekday: null, end: { kind: "after", value: 1 } }, "en-US")).toBe(
       "Every day, 1 time",
     );
     expect(
-      describeRecurrence({ every: "month", interval: 2, weekly_days: [], monthly_day: 12, end: { kind: "by", value: "2030-06-30T08:00:00Z" } }, "en-US", "Asia/Tokyo"),
+      describeRecurrence({ every: "month", interval: 2, weekly_days: [], monthly_day: 12, monthly_weekday: null, end: { kind: "by", value: "2030-06-30T08:00:00Z" } }, "en-US", "Asia/Tokyo"),
     ).toBe("Every 2 months on day 12, until Jun 30, 2030");
+    const monthly = { every: "month" as const, interval: 1, weekly_days: [], monthly_day: null, end: { kind: "after" as const, value: 6 } };
+    expect(describeRecurrence({ ...monthly, monthly_weekday: { week: 2, day: 3 } }, "en-US")).toBe("Every month on the second Tuesday, 6 times");
+    expect(describeRecurrence({ ...monthly, monthly_weekday: { week: -1, day: 6 } }, "en-US")).toBe("Every month on the last Friday, 6 times");
   });
 });
 
@@ -675,18 +678,9 @@ describe("Signing in to Zoom", () => {
 });
 
 describe("Edit", () => {
-  it("reads the meeting whole and shows it exactly as it is", async () => {
-    const full = {
-      ...overview().meetings[0]!,
-      on_pmi: false,
-      time_zone: "Asia/Tokyo",
-      start: "2030-01-02T09:00:00Z",
-      passcode: "keep12",
-      waiting_room: false,
-      host_video: false,
-      participant_video: true,
-      recurrence: { every: "month" as const, interval: 2, weekly_days: [], monthly_day: 12, end: { kind: "by" as const, value: "2030-06-30T08:00:00Z" } },
-    };
+  /** The app with `full` as its first meeting read whole, and Edit open on it: the dialog, a
+   * field's value and check, what Save sent, and the commands called. */
+  async function openEdit(full: MeetingView) {
     const sent: unknown[] = [];
     const { root, calls } = await open((cmd, args) => {
       if (cmd === "overview") return overview();
@@ -701,10 +695,26 @@ describe("Edit", () => {
     click(root.querySelector("[data-testid=meeting]"));
     click(root.querySelector("[data-testid=meeting-edit]"));
     await flush();
-    expect(calls).toContain("meeting");
     const dialog = document.querySelector("[data-testid=schedule-dialog]") as HTMLDialogElement;
     const value = (id: string) => (dialog.querySelector(`#${id}`) as HTMLInputElement).value;
     const checked = (id: string) => (dialog.querySelector(`#${id}`) as HTMLInputElement).checked;
+    return { dialog, value, checked, sent, calls };
+  }
+
+  it("reads the meeting whole and shows it exactly as it is", async () => {
+    const full = {
+      ...overview().meetings[0]!,
+      on_pmi: false,
+      time_zone: "Asia/Tokyo",
+      start: "2030-01-02T09:00:00Z",
+      passcode: "keep12",
+      waiting_room: false,
+      host_video: false,
+      participant_video: true,
+      recurrence: { every: "month" as const, interval: 2, weekly_days: [], monthly_day: 12, monthly_weekday: null, end: { kind: "by" as const, value: "2030-06-30T08:00:00Z" } },
+    };
+    const { dialog, value, checked, sent, calls } = await openEdit(full);
+    expect(calls).toContain("meeting");
     expect(value("s-passcode")).toBe("keep12");
     expect(checked("s-waiting-room")).toBe(false);
     expect(checked("s-host-video-off")).toBe(true);
@@ -734,6 +744,46 @@ describe("Edit", () => {
       use_pmi: false,
       // The exact end Zoom had is sent back untouched.
       recurrence: { every: "month", interval: 2, monthly_day: 12, end: { kind: "by", value: "2030-06-30T08:00:00Z" } },
+    });
+  });
+
+  it("keeps a monthly recurrence on a weekday of the month, as Zoom's own apps make them", async () => {
+    // The second Tuesday of every month, starting Tuesday 2030-01-08: a day of the month
+    // would move it.
+    const full = {
+      ...overview().meetings[0]!,
+      on_pmi: false,
+      time_zone: "UTC",
+      start: "2030-01-08T09:00:00Z",
+      recurrence: {
+        every: "month" as const,
+        interval: 1,
+        weekly_days: [],
+        monthly_day: null,
+        monthly_weekday: { week: 2, day: 3 },
+        end: { kind: "after" as const, value: 6 },
+      },
+    };
+    const { dialog, value, checked, sent } = await openEdit(full);
+    expect(checked("s-month-by-weekday")).toBe(true);
+    expect(value("s-month-week")).toBe("2");
+    expect(value("s-month-weekday")).toBe("3");
+    expect((dialog.querySelector("#s-monthday") as HTMLInputElement).disabled).toBe(true);
+    // The other way, by a day of the month, is one click away, and back.
+    click(dialog.querySelector("#s-month-by-day"));
+    flushSync();
+    expect((dialog.querySelector("#s-month-week") as HTMLSelectElement).disabled).toBe(true);
+    expect((dialog.querySelector("#s-monthday") as HTMLInputElement).disabled).toBe(false);
+    click(dialog.querySelector("#s-month-by-weekday"));
+    flushSync();
+
+    type(dialog.querySelector("#s-topic"), "Renamed");
+    click(dialog.querySelector("#s-save"));
+    await flush();
+    await flush();
+    expect(sent[0]).toMatchObject({
+      topic: "Renamed",
+      recurrence: { every: "month", interval: 1, monthly_day: null, monthly_weekday: { week: 2, day: 3 }, end: { kind: "after", value: 6 } },
     });
   });
 

@@ -1,4 +1,5 @@
 // Dates and times in the user's own time zone, as the Meetings tab shows them.
+import type { MonthlyWeekday } from "./bindings/MonthlyWeekday";
 import type { Recurrence } from "./bindings/Recurrence";
 
 export function formatStart(start: string | null, locale?: string): string {
@@ -141,6 +142,29 @@ export function groupByDay<M extends { start: string | null }>(
 }
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+/** Zoom's weeks of the month (`monthly_week`), in words. */
+export const MONTH_WEEKS: [number, string][] = [
+  [1, "first"],
+  [2, "second"],
+  [3, "third"],
+  [4, "fourth"],
+  [-1, "last"],
+];
+/** Zoom's days of the week (1 = Sunday), in words. */
+export const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/** "second Tuesday", "last Friday". */
+export function describeWeekday(w: MonthlyWeekday): string {
+  const week = MONTH_WEEKS.find(([n]) => n === w.week)?.[1] ?? "?";
+  return `${week} ${WEEKDAY_NAMES[w.day - 1] ?? "?"}`;
+}
+
+/** The weekday of the month `date` falls on: the last one when it is in the month's last week
+ * and past the fourth (the 29th–31st), else its first to fourth. */
+export function weekdayOfMonth(date: Date): MonthlyWeekday {
+  const week = Math.ceil(date.getDate() / 7);
+  return { week: week > 4 ? -1 : week, day: date.getDay() + 1 };
+}
 
 /** How a meeting repeats, in words: "Every 2 weeks on Mon, Wed, 4 times"; an end date on the
  * clock of `zone` (the meeting's own). */
@@ -151,6 +175,7 @@ export function describeRecurrence(r: Recurrence, locale?: string, zone?: string
     text += ` on ${r.weekly_days.map((d) => WEEKDAYS[d - 1] ?? "?").join(", ")}`;
   }
   if (r.every === "month" && r.monthly_day !== null) text += ` on day ${r.monthly_day}`;
+  else if (r.every === "month" && r.monthly_weekday !== null) text += ` on the ${describeWeekday(r.monthly_weekday)}`;
   if (r.end.kind === "after") return `${text}, ${r.end.value} ${r.end.value === 1 ? "time" : "times"}`;
   const until = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", year: "numeric", ...inZone(zone) }).format(
     new Date(r.end.value),

@@ -23,8 +23,8 @@ pub use invitation::{Invitation, InvitationSubject};
 pub use join::{is_zoom_host, understand, understand_link, JoinProblem, Joinable};
 pub use links::{DesktopLink, DesktopLinkAction, JoinLink, PersonalLink};
 pub use meeting::{
-    AudioType, MeetingKind, MeetingOptions, PasscodeRules, Recurrence, RecurrenceEnd,
-    RecurrenceUnit, JBH_MINUTES, PASSCODE_MAX_LENGTH,
+    AudioType, MeetingKind, MeetingOptions, MonthlyWeekday, PasscodeRules, Recurrence,
+    RecurrenceEnd, RecurrenceUnit, JBH_MINUTES, PASSCODE_MAX_LENGTH,
 };
 pub use reminders::{due, next_look, Reminder, Upcoming, LATE_GRACE};
 pub use schedule::{

@@ -261,7 +261,40 @@ pub struct Recurrence {
     pub weekly_days: Vec<u8>,
     /// For monthly meetings: the day of the month.
     pub monthly_day: Option<u8>,
+    /// For monthly meetings on a weekday of the month instead ("the second Tuesday"), as Zoom's
+    /// own apps make them (its `monthly_week` and `monthly_week_day`).
+    pub monthly_weekday: Option<MonthlyWeekday>,
     pub end: RecurrenceEnd,
+}
+
+/// A weekday of the month: the `week`th (1–4, or -1 for the last) `day` (1 = Sunday … 7 =
+/// Saturday, as Zoom numbers them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct MonthlyWeekday {
+    pub week: i8,
+    pub day: u8,
+}
+
+impl MonthlyWeekday {
+    /// Whether Zoom takes it: a week of 1–4 or -1, a day of 1–7.
+    pub fn is_valid(self) -> bool {
+        matches!(self.week, -1 | 1..=4) && (1..=7).contains(&self.day)
+    }
+
+    /// Its date in `month` (1–12) of `year`; none when it is not valid.
+    pub fn in_month(self, year: i32, month: u32) -> Option<chrono::NaiveDate> {
+        if !self.is_valid() {
+            return None;
+        }
+        let weekday = chrono::Weekday::try_from((self.day + 5) % 7).ok()?;
+        match u8::try_from(self.week) {
+            Ok(n) => chrono::NaiveDate::from_weekday_of_month_opt(year, month, weekday, n),
+            // The last: the fifth if the month has one, else the fourth.
+            Err(_) => chrono::NaiveDate::from_weekday_of_month_opt(year, month, weekday, 5)
+                .or_else(|| chrono::NaiveDate::from_weekday_of_month_opt(year, month, weekday, 4)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

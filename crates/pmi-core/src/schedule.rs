@@ -103,7 +103,11 @@ pub fn occurrences(
                 let (Ok(year), Ok(month0)) = (i32::try_from(m / 12), u32::try_from(m % 12)) else {
                     break;
                 };
-                let Some(day) = NaiveDate::from_ymd_opt(year, month0 + 1, wanted) else {
+                let day = match recurrence.monthly_weekday {
+                    Some(weekday) => weekday.in_month(year, month0 + 1),
+                    None => NaiveDate::from_ymd_opt(year, month0 + 1, wanted),
+                };
+                let Some(day) = day else {
                     continue;
                 };
                 if day < first_day {
@@ -265,6 +269,8 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    use crate::MonthlyWeekday;
+
     fn slot(
         topic: &str,
         id: Option<u64>,
@@ -350,6 +356,7 @@ mod tests {
             interval: 1,
             weekly_days: days,
             monthly_day: None,
+            monthly_weekday: None,
             end,
         }
     }
@@ -394,6 +401,7 @@ mod tests {
             interval: 1,
             weekly_days: vec![],
             monthly_day: Some(31),
+            monthly_weekday: None,
             end: RecurrenceEnd::After(3),
         };
         let months: Vec<u32> = occurrences(&monthly, first, utc, first + Duration::days(400))
@@ -406,6 +414,7 @@ mod tests {
             interval: 2,
             weekly_days: vec![],
             monthly_day: None,
+            monthly_weekday: None,
             end: RecurrenceEnd::By(first + Duration::days(5)),
         };
         assert_eq!(
@@ -418,6 +427,34 @@ mod tests {
             occurrences(&endless, first, utc, first + Duration::days(10)).len(),
             11
         );
+    }
+
+    #[test]
+    fn monthly_on_a_weekday_of_the_month() {
+        let utc: Tz = "UTC".parse().unwrap();
+        // 2027-01-12 is the second Tuesday of January.
+        let first = Utc.with_ymd_and_hms(2027, 1, 12, 9, 0, 0).unwrap();
+        let on = |week, day, end| Recurrence {
+            every: RecurrenceUnit::Month,
+            interval: 1,
+            weekly_days: vec![],
+            monthly_day: None,
+            monthly_weekday: Some(MonthlyWeekday { week, day }),
+            end: RecurrenceEnd::After(end),
+        };
+        let days = |r: &Recurrence| -> Vec<String> {
+            occurrences(r, first, utc, first + Duration::days(400))
+                .iter()
+                .map(|s| s.format("%m-%d").to_string())
+                .collect()
+        };
+        assert_eq!(days(&on(2, 3, 4)), ["01-12", "02-09", "03-09", "04-13"]);
+        // The last Friday: the fifth when a month has one (April 2027), else the fourth.
+        assert_eq!(days(&on(-1, 6, 4)), ["01-29", "02-26", "03-26", "04-30"]);
+        // The first Sunday of January 2027 (the 3rd) comes before the first meeting.
+        assert_eq!(days(&on(1, 1, 2)), ["02-07", "03-07"]);
+        assert_eq!(MonthlyWeekday { week: 5, day: 3 }.in_month(2027, 3), None);
+        assert_eq!(MonthlyWeekday { week: 1, day: 8 }.in_month(2027, 3), None);
     }
 
     #[test]

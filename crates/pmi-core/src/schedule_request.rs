@@ -159,10 +159,16 @@ impl ScheduleRequest {
             {
                 fail("recurrence", "Pick at least one day of the week.".into());
             }
-            if r.every == RecurrenceUnit::Month
-                && !r.monthly_day.is_some_and(|d| (1..=31).contains(&d))
-            {
-                fail("recurrence", "Pick a day of the month from 1 to 31.".into());
+            if r.every == RecurrenceUnit::Month {
+                match (r.monthly_day, r.monthly_weekday) {
+                    (Some(d), None) if (1..=31).contains(&d) => {}
+                    (None, Some(w)) if w.is_valid() => {}
+                    (None, Some(_)) => fail(
+                        "recurrence",
+                        "Pick the first to fourth or the last of a day of the week.".into(),
+                    ),
+                    _ => fail("recurrence", "Pick a day of the month from 1 to 31.".into()),
+                }
             }
             match r.end {
                 RecurrenceEnd::After(n) if n == 0 || n > 60 => {
@@ -402,6 +408,7 @@ mod tests {
                 interval: 1,
                 weekly_days: vec![2],
                 monthly_day: None,
+                monthly_weekday: None,
                 end: RecurrenceEnd::After(4),
             }),
             ..request()
@@ -421,6 +428,7 @@ mod tests {
                 interval: 1,
                 weekly_days: vec![],
                 monthly_day: None,
+                monthly_weekday: None,
                 end: RecurrenceEnd::After(4),
             }),
             ..request()
@@ -436,6 +444,7 @@ mod tests {
                 interval: 1,
                 weekly_days: vec![],
                 monthly_day: None,
+                monthly_weekday: None,
                 end: RecurrenceEnd::After(61),
             }),
             ..request()
@@ -444,6 +453,30 @@ mod tests {
             fields(too_many.validate(&PasscodeRules::default(), now())),
             ["recurrence"]
         );
+        let monthly = |monthly_day, monthly_weekday| ScheduleRequest {
+            use_pmi: false,
+            recurrence: Some(Recurrence {
+                every: RecurrenceUnit::Month,
+                interval: 1,
+                weekly_days: vec![],
+                monthly_day,
+                monthly_weekday,
+                end: RecurrenceEnd::After(4),
+            }),
+            ..request()
+        };
+        let weekday = |week, day| Some(crate::MonthlyWeekday { week, day });
+        let problems = |r: ScheduleRequest| -> Vec<String> {
+            r.validate(&PasscodeRules::default(), now())
+                .map_or_else(|p| p.into_iter().map(|f| f.field).collect(), |_| Vec::new())
+        };
+        assert!(problems(monthly(Some(12), None)).is_empty());
+        assert!(problems(monthly(None, weekday(2, 3))).is_empty());
+        assert!(problems(monthly(None, weekday(-1, 6))).is_empty());
+        assert_eq!(problems(monthly(None, weekday(5, 3))), ["recurrence"]);
+        assert_eq!(problems(monthly(None, weekday(1, 0))), ["recurrence"]);
+        assert_eq!(problems(monthly(None, None)), ["recurrence"]);
+        assert_eq!(problems(monthly(Some(12), weekday(2, 3))), ["recurrence"]);
     }
 
     fn current_meeting() -> Meeting {
@@ -459,6 +492,7 @@ mod tests {
                 interval: 1,
                 weekly_days: vec![4],
                 monthly_day: None,
+                monthly_weekday: None,
                 end: RecurrenceEnd::After(7),
             }),
             ..Meeting::sample(Utc.with_ymd_and_hms(2030, 1, 2, 9, 0, 0).unwrap(), 30)

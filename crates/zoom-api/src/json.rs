@@ -4,8 +4,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use pmi_core::{
     AudioType, JoinLink, Meeting, MeetingId, MeetingKind, MeetingOptions, MeetingStatus,
-    PasscodeRules, Pmi, PmiPasscodeRequirement, PmiSettings, Profile, Recurrence, RecurrenceEnd,
-    RecurrenceUnit, JBH_MINUTES,
+    MonthlyWeekday, PasscodeRules, Pmi, PmiPasscodeRequirement, PmiSettings, Profile, Recurrence,
+    RecurrenceEnd, RecurrenceUnit, JBH_MINUTES,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -251,6 +251,10 @@ pub struct RecurrenceJson {
     #[serde(default)]
     pub monthly_day: Option<u8>,
     #[serde(default)]
+    pub monthly_week: Option<i8>,
+    #[serde(default)]
+    pub monthly_week_day: Option<u8>,
+    #[serde(default)]
     pub end_times: Option<u8>,
     #[serde(default)]
     pub end_date_time: Option<String>,
@@ -297,6 +301,14 @@ impl TryFrom<RecurrenceJson> for Recurrence {
             interval: r.repeat_interval.unwrap_or(1).max(1),
             weekly_days,
             monthly_day: r.monthly_day.filter(|_| every == RecurrenceUnit::Month),
+            // By a weekday of the month ("the second Tuesday") when no day of the month is given.
+            monthly_weekday: match (every, r.monthly_day) {
+                (RecurrenceUnit::Month, None) => r
+                    .monthly_week
+                    .zip(r.monthly_week_day)
+                    .map(|(week, day)| MonthlyWeekday { week, day }),
+                _ => None,
+            },
             end,
         })
     }
@@ -467,6 +479,10 @@ pub struct RecurrenceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_day: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_week: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_week_day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_times: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<String>,
@@ -478,6 +494,9 @@ impl From<&Recurrence> for RecurrenceBody {
             RecurrenceEnd::After(n) => (Some(*n), None),
             RecurrenceEnd::By(t) => (None, Some(utc(*t))),
         };
+        let by_weekday = r
+            .monthly_weekday
+            .filter(|_| r.every == RecurrenceUnit::Month && r.monthly_day.is_none());
         RecurrenceBody {
             kind: r.every.code(),
             repeat_interval: r.interval.max(1),
@@ -495,6 +514,8 @@ impl From<&Recurrence> for RecurrenceBody {
             } else {
                 None
             },
+            monthly_week: by_weekday.map(|w| w.week),
+            monthly_week_day: by_weekday.map(|w| w.day),
             end_times,
             end_date_time,
         }

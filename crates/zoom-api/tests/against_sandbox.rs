@@ -639,6 +639,41 @@ async fn assert_creates_exactly_once(
 }
 
 #[tokio::test]
+async fn a_monthly_meeting_on_a_weekday_of_the_month_reads_back_as_written_and_an_edit_keeps_it() {
+    use pmi_core::{MonthlyWeekday, Recurrence, RecurrenceEnd, RecurrenceUnit};
+    let env = start(|_| {}).await;
+    let zoom = admin(&env);
+    let mut new = NewMeeting::scheduled("Board", tomorrow_at(10), 60);
+    new.kind = MeetingKind::RecurringFixedTime;
+    let last_friday = Recurrence {
+        every: RecurrenceUnit::Month,
+        interval: 1,
+        weekly_days: vec![],
+        monthly_day: None,
+        monthly_weekday: Some(MonthlyWeekday { week: -1, day: 6 }),
+        end: RecurrenceEnd::After(6),
+    };
+    new.recurrence = Some(last_friday.clone());
+    let m = zoom.create_meeting(&new).await.unwrap();
+    let read = zoom.meeting(m.id).await.unwrap();
+    assert_eq!(read.recurrence.as_ref(), Some(&last_friday));
+    zoom.update_meeting(
+        m.id,
+        &MeetingUpdate {
+            topic: Some("Board review".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let read = zoom.meeting(m.id).await.unwrap();
+    assert_eq!(
+        (read.topic.as_str(), read.recurrence),
+        ("Board review", Some(last_friday))
+    );
+}
+
+#[tokio::test]
 async fn a_delete_whose_answer_is_lost_is_done_once_and_reported_done() {
     let env = start(|_| {}).await;
     let zoom = admin(&env);
@@ -1136,6 +1171,7 @@ fn request_bodies_validate_against_the_official_spec() {
         interval: 1,
         weekly_days: vec![2, 4],
         monthly_day: None,
+        monthly_weekday: None,
         end: RecurrenceEnd::After(10),
     });
     let mut monthly = recurring.clone();
@@ -1144,9 +1180,22 @@ fn request_bodies_validate_against_the_official_spec() {
         interval: 1,
         weekly_days: vec![],
         monthly_day: Some(15),
+        monthly_weekday: None,
         end: RecurrenceEnd::By(tomorrow_at(9) + Span::days(90)),
     });
-    for m in [NewMeeting::instant("Now"), scheduled, recurring, monthly] {
+    let mut second_tuesday = monthly.clone();
+    second_tuesday.recurrence = Some(Recurrence {
+        monthly_day: None,
+        monthly_weekday: Some(pmi_core::MonthlyWeekday { week: 2, day: 3 }),
+        ..monthly.recurrence.clone().unwrap()
+    });
+    for m in [
+        NewMeeting::instant("Now"),
+        scheduled,
+        recurring,
+        monthly,
+        second_tuesday,
+    ] {
         let body = serde_json::to_value(m.body()).unwrap();
         if m.kind != MeetingKind::Instant {
             assert!(

@@ -318,6 +318,16 @@ fn recurrence_of(r: &Value) -> Option<pmi_core::Recurrence> {
             _ => Vec::new(),
         },
         monthly_day: number("monthly_day").filter(|_| every == RecurrenceUnit::Month),
+        // By a weekday of the month when no day of the month is given.
+        monthly_weekday: match (every, number("monthly_day")) {
+            (RecurrenceUnit::Month, None) => r
+                .get("monthly_week")
+                .and_then(Value::as_i64)
+                .and_then(|w| i8::try_from(w).ok())
+                .zip(number("monthly_week_day"))
+                .map(|(week, day)| pmi_core::MonthlyWeekday { week, day }),
+            _ => None,
+        },
         end,
     })
 }
