@@ -598,21 +598,41 @@ impl Desk {
     }
 
     async fn personal_room_of(&self, a: &Current) -> Result<PersonalRoomView, Error> {
-        let fetched = async {
-            let session = a.session().await?;
-            let (settings, profile, locks) = tokio::try_join!(
-                session.zoom.settings(),
-                session.zoom.me(),
-                read_locks(&session.zoom)
-            )?;
-            self.fetch_room(a, &settings, profile, locks.as_ref()).await
-        }
-        .await;
-        match fetched {
+        match self.read_room(a).await {
             Ok(room) => Ok(room),
             Err(err) if err.may_show_cached() => cached_room(a).ok_or(err),
             Err(err) => Err(err),
         }
+    }
+
+    /// The personal room read from the service (and kept in the cache).
+    async fn read_room(&self, a: &Current) -> Result<PersonalRoomView, Error> {
+        let session = a.session().await?;
+        let (settings, profile, locks) = tokio::try_join!(
+            session.zoom.settings(),
+            session.zoom.me(),
+            read_locks(&session.zoom)
+        )?;
+        self.fetch_room(a, &settings, profile, locks.as_ref()).await
+    }
+
+    /// The personal room read again after `what` was changed. Never the room kept from before
+    /// the change: when it cannot be read, that one is dropped from the cache (so the tray hands
+    /// out no old number or link) and the error says that the change was made.
+    async fn room_after_change(
+        &self,
+        a: &Current,
+        what: &'static str,
+    ) -> Result<PersonalRoomView, Error> {
+        self.read_room(a).await.map_err(|err| {
+            if let Err(io) = a.cache.update(|c| c.room = None) {
+                tracing::warn!(%io, "the personal room from before the change is still cached");
+            }
+            Error::ChangedUnread {
+                what,
+                why: err.to_string(),
+            }
+        })
     }
 
     /// The last personal room seen, at once and without the network.
@@ -1338,7 +1358,7 @@ impl Desk {
             zoom_api::Error::InvalidField { message, .. } => field_problem("pmi", message),
             other => other.into(),
         })?;
-        self.personal_room_of(&a).await
+        self.room_after_change(&a, "Your Personal Meeting ID").await
     }
 
     /// Whether a personal link name may be had: Zoom's rules, then whether someone holds it.
@@ -1375,7 +1395,7 @@ impl Desk {
             zoom_api::Error::InvalidField { message, .. } => field_problem("vanity_name", message),
             other => other.into(),
         })?;
-        self.personal_room_of(&a).await
+        self.room_after_change(&a, "Your personal link").await
     }
 
     // ---- preferences ----------------------------------------------------------------------

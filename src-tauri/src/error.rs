@@ -33,6 +33,9 @@ pub enum Error {
     StartAtLogin(String),
     #[error("Your Zoom sign-in could not be read: {0}.")]
     Keychain(#[from] crate::keychain::KeychainError),
+    /// A change Zoom took, whose result could not be read back.
+    #[error("{what} is changed, but your personal room could not be read back to show it; it shows once the service answers. ({why})")]
+    ChangedUnread { what: &'static str, why: String },
 }
 
 impl Error {
@@ -88,6 +91,7 @@ impl Error {
             }
             Error::Keychain(_) => "keychain",
             Error::StartAtLogin(_) => "start_at_login",
+            Error::ChangedUnread { .. } => "changed_unread",
         }
     }
 

@@ -1372,6 +1372,39 @@ fn arm_outage(base: &str) -> bool {
 }
 
 #[test]
+fn a_pmi_change_whose_room_cannot_be_read_back_says_it_was_made_and_keeps_no_old_link() {
+    let t = start();
+    let before = t.ok("personal_room", json!({}));
+    // The change goes through; every read after it fails.
+    let base = t.local_service();
+    let armed = block(
+        http()
+            .post(format!("{base}/_sandbox/faults"))
+            .json(&json!({"route": "GET /v2/*", "kind": "status", "status": 503, "count": 1000}))
+            .send(),
+    );
+    assert_eq!(armed.unwrap().status(), 204);
+    let err = t
+        .invoke("set_pmi", json!({"pmi": "354 247 1135"}))
+        .unwrap_err();
+    assert_eq!(err["kind"], "changed_unread", "{err}");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Your Personal Meeting ID is changed"),
+        "{message}"
+    );
+    // Nothing hands out the PMI that was: not the room as last seen, not the tray's invitation.
+    let room = t.invoke("personal_room", json!({}));
+    assert!(
+        room.as_ref().is_err() && room != Ok(before.clone()),
+        "{room:?}"
+    );
+    let handle = t.app.handle().clone();
+    let copied = block(perform(&handle, TrayAction::CopyInvitation));
+    assert!(copied.is_err(), "{copied:?}");
+}
+
+#[test]
 fn send_email_opens_a_mailto_with_the_subject_and_the_invitation() {
     let t = start();
     let room = t.ok("personal_room", json!({}));
