@@ -628,9 +628,13 @@ impl Desk {
             if let Err(io) = a.cache.update(|c| c.room = None) {
                 tracing::warn!(%io, "the personal room from before the change is still cached");
             }
-            Error::ChangedUnread {
-                what,
-                why: err.to_string(),
+            match err.kind() {
+                // What the user must do first, as the UI knows it.
+                "sign_in_again" | "keychain" => err,
+                _ => Error::ChangedUnread {
+                    what,
+                    why: err.to_string(),
+                },
             }
         })
     }

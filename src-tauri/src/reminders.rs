@@ -67,10 +67,10 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             let prefs = desk.preferences();
             if prefs.reminders && Utc::now() - last_read > REFRESH_EVERY {
                 // Nothing read the meetings for a while (the window is closed): read them here,
-                // and the tray's next meeting follows, as it does the window's reads.
+                // and the tray's next meeting follows (unless it shows a reminder).
                 match desk.overview().await {
                     Ok(overview) => {
-                        crate::tray::show_next(&app, crate::desk::next_today(&overview.meetings))
+                        crate::tray::refresh_next(&app, crate::desk::next_today(&overview.meetings))
                     }
                     Err(err) => tracing::debug!(%err, "reminders: meetings not read again"),
                 }

@@ -272,6 +272,16 @@ pub fn show_next<R: Runtime>(app: &AppHandle<R>, next: Option<&MeetingView>) {
     }
 }
 
+/// As `show_next`, but a reminder the item shows stays (the reminders' own reads).
+pub fn refresh_next<R: Runtime>(app: &AppHandle<R>, next: Option<&MeetingView>) {
+    let reminding = app
+        .try_state::<Reminded>()
+        .is_some_and(|r| r.0.lock().unwrap_or_else(|p| p.into_inner()).is_some());
+    if !reminding {
+        show_next(app, next);
+    }
+}
+
 /// Runs an action of the tray (or of a global shortcut) and confirms it in a notification.
 #[cfg_attr(test, allow(dead_code))]
 pub fn run<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {

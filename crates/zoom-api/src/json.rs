@@ -296,19 +296,22 @@ impl TryFrom<RecurrenceJson> for Recurrence {
         };
         weekly_days.sort_unstable();
         weekly_days.dedup();
+        let monthly_weekday = r
+            .monthly_week
+            .zip(r.monthly_week_day)
+            .filter(|_| every == RecurrenceUnit::Month)
+            .map(|(week, day)| MonthlyWeekday { week, day });
         Ok(Recurrence {
             every,
             interval: r.repeat_interval.unwrap_or(1).max(1),
             weekly_days,
-            monthly_day: r.monthly_day.filter(|_| every == RecurrenceUnit::Month),
-            // By a weekday of the month ("the second Tuesday") when no day of the month is given.
-            monthly_weekday: match (every, r.monthly_day) {
-                (RecurrenceUnit::Month, None) => r
-                    .monthly_week
-                    .zip(r.monthly_week_day)
-                    .map(|(week, day)| MonthlyWeekday { week, day }),
-                _ => None,
-            },
+            // By a weekday of the month ("the second Tuesday") when Zoom gives one: those two
+            // fields have no default, where `monthly_day` reads as 1 when absent, so an answer
+            // with all three is by the weekday.
+            monthly_day: r
+                .monthly_day
+                .filter(|_| every == RecurrenceUnit::Month && monthly_weekday.is_none()),
+            monthly_weekday,
             end,
         })
     }
@@ -717,7 +720,26 @@ mod recurrence_tests {
         );
         assert!(monthly.weekly_days.is_empty());
         assert_eq!(monthly.monthly_day, Some(12));
+        assert_eq!(monthly.monthly_weekday, None);
         assert_eq!(monthly.interval, 1);
+        // The weekday of the month, also when `monthly_day` comes along with its default of 1
+        // (as the spec's example has all three); and only for monthly meetings.
+        let second_tuesday = MonthlyWeekday { week: 2, day: 3 };
+        for json in [
+            serde_json::json!({"type": 3, "monthly_week": 2, "monthly_week_day": 3}),
+            serde_json::json!({"type": 3, "monthly_day": 1, "monthly_week": 2, "monthly_week_day": 3}),
+        ] {
+            let r = read(json);
+            assert_eq!(
+                (r.monthly_day, r.monthly_weekday),
+                (None, Some(second_tuesday))
+            );
+        }
+        let weekly = read(
+            serde_json::json!({"type": 2, "weekly_days": "3", "monthly_week": 2,
+            "monthly_week_day": 3}),
+        );
+        assert_eq!(weekly.monthly_weekday, None);
     }
 }
 

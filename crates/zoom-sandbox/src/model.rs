@@ -300,6 +300,13 @@ fn recurrence_of(r: &Value) -> Option<pmi_core::Recurrence> {
             .and_then(Value::as_u64)
             .and_then(|n| u8::try_from(n).ok())
     };
+    let monthly_weekday = r
+        .get("monthly_week")
+        .and_then(Value::as_i64)
+        .and_then(|w| i8::try_from(w).ok())
+        .zip(number("monthly_week_day"))
+        .filter(|_| every == RecurrenceUnit::Month)
+        .map(|(week, day)| pmi_core::MonthlyWeekday { week, day });
     let end = match r.get("end_date_time").and_then(Value::as_str) {
         Some(by) => RecurrenceEnd::By(DateTime::parse_from_rfc3339(by).ok()?.with_timezone(&Utc)),
         None => RecurrenceEnd::After(number("end_times").unwrap_or(1)),
@@ -317,17 +324,10 @@ fn recurrence_of(r: &Value) -> Option<pmi_core::Recurrence> {
                 .collect(),
             _ => Vec::new(),
         },
-        monthly_day: number("monthly_day").filter(|_| every == RecurrenceUnit::Month),
-        // By a weekday of the month when no day of the month is given.
-        monthly_weekday: match (every, number("monthly_day")) {
-            (RecurrenceUnit::Month, None) => r
-                .get("monthly_week")
-                .and_then(Value::as_i64)
-                .and_then(|w| i8::try_from(w).ok())
-                .zip(number("monthly_week_day"))
-                .map(|(week, day)| pmi_core::MonthlyWeekday { week, day }),
-            _ => None,
-        },
+        // By a weekday of the month when one is given, as Zoom reads it (zoom-api's json.rs).
+        monthly_day: number("monthly_day")
+            .filter(|_| every == RecurrenceUnit::Month && monthly_weekday.is_none()),
+        monthly_weekday,
         end,
     })
 }
