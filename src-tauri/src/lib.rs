@@ -273,15 +273,9 @@ pub fn app<R: Runtime>(
         .invoke_handler(app_commands!())
         .setup(move |app| {
             tracing::debug!("setting up");
-            if let Err(why) = setup(app.handle(), options.clone()) {
+            if let Err(why) = prepare(app.handle(), &options) {
                 cannot_start(app.handle(), &why.to_string());
                 return Ok(());
-            }
-            if options.warm_up {
-                // The account starts, and the overview is read, while the window loads: the
-                // page's first ask is answered from that read.
-                let handle = app.handle().clone();
-                tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
             }
             // On Windows and macOS the window is shown at once, as it always was: only Linux's
             // webview was measured to gain from waiting for the page.
@@ -312,6 +306,28 @@ pub fn app<R: Runtime>(
                 }
             }
         })
+}
+
+/// Puts what the commands need in the app's state ([`setup`]) and, with `options.warm_up`, starts
+/// the account and the overview's read (`Desk::warm_up`), for the window's page to carry it. Done
+/// once: `run` calls it as soon as the app is built, before the event loop makes the window, so
+/// the account starts while GTK and WebKit make it (the built-in service listens ~15–20 ms after
+/// launch, where from Tauri's set-up hook, which runs once the window is made, it listened after
+/// 110–140 ms, and a slow disk could keep the overview from the page); set-up calls it for an
+/// app built otherwise (the IPC tests), and says why it could not.
+fn prepare<R: Runtime>(
+    app: &AppHandle<R>,
+    options: &Options,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if app.try_state::<Desk>().is_some() {
+        return Ok(());
+    }
+    setup(app, options.clone())?;
+    if options.warm_up {
+        let handle = app.clone();
+        tauri::async_runtime::spawn(async move { handle.state::<Desk>().warm_up().await });
+    }
+    Ok(())
 }
 
 /// Whether the main window has had its one showing at launch (or must stay hidden).
@@ -447,23 +463,30 @@ pub fn run() {
             "no GPU device: WebKit is asked to paint on the CPU"
         );
     }
-    let app = app(
-        tauri::Builder::default(),
-        Options::from_env(),
-        desktop_parts,
-    )
-    // A second launch focuses the running one.
-    .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-        tray::show_main(app)
-    }))
-    .plugin(shortcuts::plugin())
-    .plugin(tauri_plugin_autostart::init(
-        tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-        None,
-    ));
+    let options = Options::from_env();
+    let app = app(tauri::Builder::default(), options.clone(), desktop_parts)
+        // A second launch focuses the running one.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tray::show_main(app)
+        }))
+        .plugin(shortcuts::plugin())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ));
     tracing::debug!("building the app");
-    if let Err(err) = app.run(page::serve(tauri::generate_context!())) {
-        tracing::error!(%err, "PMI Desk stopped");
-        std::process::exit(1);
+    // Built, the app has passed the single-instance check: a second launch has handed over to
+    // the first and exited, so it never starts the account on the first one's data folder.
+    let app = match app.build(page::serve(tauri::generate_context!())) {
+        Ok(app) => app,
+        Err(err) => {
+            tracing::error!(%err, "PMI Desk could not start");
+            std::process::exit(1);
+        }
+    };
+    if let Err(why) = prepare(app.handle(), &options) {
+        // Set-up tries again and shows why, once the event loop can show a dialog.
+        tracing::debug!(%why, "not prepared before the window");
     }
+    app.run(|_, _| {});
 }

@@ -42,9 +42,13 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() -> anyhow::Re
     let app = App::launch_on(data.path()).await?;
     let pmi = app.text_of("[data-testid=pmi]").await?;
     let started = std::time::Instant::now();
+    // Its log says whether it started the built-in service (the app starts it as soon as it is
+    // built, once past the single-instance check).
+    let log = tempfile::NamedTempFile::new()?;
     let mut second = std::process::Command::new(pmi_desk_e2e::app_binary())
         .env("PMI_DESK_DATA_DIR", data.path())
-        .stdout(std::process::Stdio::null())
+        .env("RUST_LOG", "info")
+        .stdout(log.reopen()?)
         .stderr(std::process::Stdio::null())
         .spawn()?;
     let status = loop {
@@ -58,6 +62,12 @@ async fn a_second_launch_hands_over_to_the_running_app_and_exits() -> anyhow::Re
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert!(status.success(), "the second launch exited with {status}");
+    // It started no service of its own on the first one's data folder.
+    let said = std::fs::read_to_string(log.path())?;
+    assert!(
+        !said.contains("sandbox listening") && !said.contains("local account started"),
+        "the second launch started the built-in service:\n{said}"
+    );
     // The first one is still there and still answers.
     assert_eq!(app.text_of("[data-testid=pmi]").await?, pmi);
     app.quit().await?;
