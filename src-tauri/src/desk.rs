@@ -617,15 +617,19 @@ impl Desk {
     }
 
     /// The personal room read again after `what` was changed. Never the room kept from before
-    /// the change: when it cannot be read, that one is dropped from the cache (so the tray hands
-    /// out no old number or link) and the error says that the change was made.
+    /// the change: when it cannot be read, that one is dropped from the cache, and so is the
+    /// Meetings tab as last read, which holds it too (so neither the tray nor the tab hands out
+    /// the old number or link), and the error says that the change was made.
     async fn room_after_change(
         &self,
         a: &Current,
         what: &'static str,
     ) -> Result<PersonalRoomView, Error> {
         self.read_room(a).await.map_err(|err| {
-            if let Err(io) = a.cache.update(|c| c.room = None) {
+            if let Err(io) = a.cache.update(|c| {
+                c.room = None;
+                c.overview = None;
+            }) {
                 tracing::warn!(%io, "the personal room from before the change is still cached");
             }
             match err.kind() {

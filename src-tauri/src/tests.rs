@@ -1375,6 +1375,8 @@ fn arm_outage(base: &str) -> bool {
 fn a_pmi_change_whose_room_cannot_be_read_back_says_it_was_made_and_keeps_no_old_link() {
     let t = start();
     let before = t.ok("personal_room", json!({}));
+    // The Meetings tab as read before, kept to show while the service cannot answer.
+    assert_eq!(t.ok("overview", json!({}))["room"]["pmi"], before["pmi"]);
     // The change goes through; every read after it fails.
     let base = t.local_service();
     let armed = block(
@@ -1398,6 +1400,12 @@ fn a_pmi_change_whose_room_cannot_be_read_back_says_it_was_made_and_keeps_no_old
     assert!(
         room.as_ref().is_err() && room != Ok(before.clone()),
         "{room:?}"
+    );
+    let tab = t.invoke("overview", json!({}));
+    assert!(
+        tab.as_ref()
+            .map_or(true, |tab| tab["room"]["pmi"] != before["pmi"]),
+        "the Meetings tab shows the PMI from before the change: {tab:?}"
     );
     let handle = t.app.handle().clone();
     let copied = block(perform(&handle, TrayAction::CopyInvitation));

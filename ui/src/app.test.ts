@@ -925,6 +925,40 @@ describe("PMI Settings", () => {
     expect(root.querySelector("[data-testid=pmi-passcode]")?.textContent).toBe("Pmi-2468");
     expect(root.querySelector("[data-testid=err-room-passcode]")?.textContent).toBe("");
   });
+
+  it("reads the room again after a PMI change it could not read back, and shows no room from before it", async () => {
+    const unread = { kind: "changed_unread", message: "Your Personal Meeting ID is changed, but your personal room could not be read back to show it; it shows once the service answers. (Zoom is unavailable)", fields: [] };
+    const changed = { ...overview().room, pmi: 2468013579, pmi_formatted: "246 801 3579" };
+    let reads = 0;
+    let answers = false;
+    const { root } = await open((cmd) => {
+      if (cmd === "overview") {
+        reads += 1;
+        if (reads === 1 || answers) return overview(answers ? { room: changed } : {});
+        throw { kind: "unavailable", message: "Zoom is unavailable.", fields: [] };
+      }
+      if (cmd === "set_pmi") throw unread;
+      return null;
+    });
+    click(root.querySelector("#open-pmi"));
+    type(root.querySelector("#new-pmi"), "246 801 3579");
+    click(root.querySelector("#change-pmi"));
+    await flush();
+    await flush();
+    // Still unread: the error says the change was made, and the tab shows no PMI at all.
+    expect(reads).toBe(2);
+    expect(root.querySelector("#err-pmi")?.textContent).toBe(unread.message);
+    expect(root.querySelector(".panes [data-testid=pmi]")).toBeNull();
+    expect(root.querySelector(".panes")).toBeNull();
+    // Once it reads, the window and the tab show the new PMI.
+    answers = true;
+    click(root.querySelector("#change-pmi"));
+    await flush();
+    await flush();
+    expect(root.querySelector("[data-testid=pmi-window-pmi]")?.textContent).toBe("246 801 3579");
+    expect(root.querySelector(".panes [data-testid=pmi]")?.textContent).toBe("246 801 3579");
+    expect(root.querySelector("#err-pmi")?.textContent).toBe("");
+  });
 });
 
 describe("Join", () => {

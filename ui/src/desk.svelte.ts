@@ -90,6 +90,18 @@ export class Desk {
     }
   }
 
+  /** After a PMI or personal link change Zoom took but whose room could not be read back
+   * (`changed_unread`): the tab reads again, and while it cannot, it shows no room rather than
+   * the one from before the change (the app keeps none either). The room read, or null. */
+  async rereadAfterUnread(): Promise<PersonalRoomView | null> {
+    await this.load();
+    if (this.error) {
+      this.overview = null;
+      return null;
+    }
+    return this.overview?.room ?? null;
+  }
+
   say(status: string): void {
     this.status = status;
   }
