@@ -801,6 +801,26 @@ describe("Edit", () => {
   });
 });
 
+describe("Starting", () => {
+  it("starts one meeting for two clicks in one go, and says why the second did nothing", async () => {
+    let answer: (v: unknown) => void = () => {};
+    const { root, calls } = await open((cmd) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "new_meeting") return new Promise((resolve) => (answer = resolve));
+      return null;
+    });
+    const button = root.querySelector<HTMLButtonElement>("#new-meeting")!;
+    button.click();
+    button.click();
+    await flush();
+    expect(calls.filter((c) => c === "new_meeting")).toHaveLength(1);
+    expect(root.querySelector("[data-testid=status]")?.textContent).toBe("A start is already under way: one at a time.");
+    answer({ meeting: { ...overview().meetings[0]!, join_number_formatted: "851 2546 7273" }, opened: "https://x" });
+    await flush();
+    expect(root.querySelector("[data-testid=status]")?.textContent).toBe("Started a new meeting · Meeting ID 851 2546 7273");
+  });
+});
+
 describe("Starting near a PMI meeting", () => {
   it("asks first, and Use a new ID starts a meeting of its own", async () => {
     const busy = { kind: "back_to_back", other_topic: "Design review", other_start: "2030-01-02T10:00:00Z", message: "" };

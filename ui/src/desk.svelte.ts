@@ -156,7 +156,12 @@ export class Desk {
    * tray's New meeting does. Checked and set before the first await, so even a second click
    * dispatched in the same task as the first is turned away. */
   private async start(run: () => Promise<void>): Promise<void> {
-    if (this.#starting) return;
+    if (this.#starting) {
+      // Said, not silent: the click (or the tray's Start, which comes here to ask first) did
+      // nothing because the start before it, or its question, is still under way.
+      this.say("A start is already under way: one at a time.");
+      return;
+    }
     this.#starting = true;
     try {
       await run();
