@@ -618,8 +618,9 @@ impl Desk {
 
     /// The personal room read again after `what` was changed. Never the room kept from before
     /// the change: when it cannot be read, that one is dropped from the cache, and so is the
-    /// Meetings tab as last read, which holds it too (so neither the tray nor the tab hands out
-    /// the old number or link), and the error says that the change was made.
+    /// Meetings tab as last read, which holds it too (so neither the tray nor a later read that
+    /// fails falls back to the old number or link), and the error says that the change was made
+    /// (the window then reads again, and shows no room while it cannot).
     async fn room_after_change(
         &self,
         a: &Current,

@@ -261,7 +261,8 @@ pub type DesktopSetup<R> = fn(&AppHandle<R>) -> Result<(), Box<dyn std::error::E
 
 /// The app on `base` (`tauri::Builder::default()`, or `tauri::test::mock_builder()` in tests),
 /// without the parts that need a desktop session (single instance, autostart; the tray comes
-/// through `desktop`). Tauri keeps one setup hook, so everything starts from here.
+/// through `desktop`). Tauri keeps one setup hook, so what starts with the window starts from
+/// here; `run` prepares the app's state before it ([`prepare`]).
 pub fn app<R: Runtime>(
     base: tauri::Builder<R>,
     options: Options,
@@ -313,8 +314,9 @@ pub fn app<R: Runtime>(
 /// once: `run` calls it as soon as the app is built, before the event loop makes the window, so
 /// the account starts while GTK and WebKit make it (the built-in service listens ~15–20 ms after
 /// launch, where from Tauri's set-up hook, which runs once the window is made, it listened after
-/// 110–140 ms, and a slow disk could keep the overview from the page); set-up calls it for an
-/// app built otherwise (the IPC tests), and says why it could not.
+/// 110–140 ms, and a slow disk could keep the overview from the page). The set-up hook calls it
+/// too: for an app run otherwise, and to show why it could not when `run`'s call failed (the
+/// IPC tests call [`setup`] themselves and warm up when they mean to).
 fn prepare<R: Runtime>(
     app: &AppHandle<R>,
     options: &Options,

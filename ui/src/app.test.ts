@@ -819,6 +819,23 @@ describe("Starting", () => {
     await flush();
     expect(root.querySelector("[data-testid=status]")?.textContent).toBe("Started a new meeting · Meeting ID 851 2546 7273");
   });
+
+  it("clears the word that a start is under way when that start ends without one", async () => {
+    const busy = { kind: "back_to_back", other_topic: "Design review", other_start: "2030-01-02T10:00:00Z", message: "" };
+    const { root } = await open((cmd) => {
+      if (cmd === "overview") return overview();
+      if (cmd === "pmi_busy_now") return busy;
+      return null;
+    });
+    click(root.querySelector("[data-testid=room-start]"));
+    await flush();
+    click(root.querySelector("[data-testid=room-start]"));
+    expect(root.querySelector("[data-testid=status]")?.textContent).toBe("A start is already under way: one at a time.");
+    click(document.querySelector("#choose-cancel"));
+    await flush();
+    await flush();
+    expect(root.querySelector("[data-testid=status]")?.textContent).toBe("");
+  });
 });
 
 describe("Starting near a PMI meeting", () => {
@@ -948,36 +965,51 @@ describe("PMI Settings", () => {
 
   it("reads the room again after a PMI change it could not read back, and shows no room from before it", async () => {
     const unread = { kind: "changed_unread", message: "Your Personal Meeting ID is changed, but your personal room could not be read back to show it; it shows once the service answers. (Zoom is unavailable)", fields: [] };
-    const changed = { ...overview().room, pmi: 2468013579, pmi_formatted: "246 801 3579" };
-    let reads = 0;
-    let answers = false;
+    const first = { ...overview().room, pmi: 2468013579, pmi_formatted: "246 801 3579" };
+    const second = { ...overview().room, pmi: 1357924680, pmi_formatted: "135 792 4680" };
+    let room = overview().room;
+    let answers = true;
     const { root } = await open((cmd) => {
       if (cmd === "overview") {
-        reads += 1;
-        if (reads === 1 || answers) return overview(answers ? { room: changed } : {});
+        if (answers) return overview({ room });
         throw { kind: "unavailable", message: "Zoom is unavailable.", fields: [] };
       }
       if (cmd === "set_pmi") throw unread;
       return null;
     });
+    const shown = (selector: string) => root.querySelector(selector)?.textContent;
+
+    // Made, and read on the second try: the window and the tab show the new PMI.
     click(root.querySelector("#open-pmi"));
+    room = first;
     type(root.querySelector("#new-pmi"), "246 801 3579");
     click(root.querySelector("#change-pmi"));
     await flush();
     await flush();
-    // Still unread: the error says the change was made, and the tab shows no PMI at all.
-    expect(reads).toBe(2);
-    expect(root.querySelector("#err-pmi")?.textContent).toBe(unread.message);
-    expect(root.querySelector(".panes [data-testid=pmi]")).toBeNull();
-    expect(root.querySelector(".panes")).toBeNull();
-    // Once it reads, the window and the tab show the new PMI.
-    answers = true;
+    expect(shown("[data-testid=pmi-window-pmi]")).toBe("246 801 3579");
+    expect(shown(".panes [data-testid=pmi]")).toBe("246 801 3579");
+    expect(shown("#err-pmi")).toBe("");
+    expect(shown("#vanity-status")).toBe("Your Personal Meeting ID is now 246 801 3579.");
+
+    // Made, and still unread: no PMI anywhere on screen, the window closed, and the banner says
+    // the change was made, with Retry.
+    room = second;
+    answers = false;
+    type(root.querySelector("#new-pmi"), "135 792 4680");
     click(root.querySelector("#change-pmi"));
     await flush();
     await flush();
-    expect(root.querySelector("[data-testid=pmi-window-pmi]")?.textContent).toBe("246 801 3579");
-    expect(root.querySelector(".panes [data-testid=pmi]")?.textContent).toBe("246 801 3579");
-    expect(root.querySelector("#err-pmi")?.textContent).toBe("");
+    expect(root.querySelector("[data-testid=pmi-window-pmi]")).toBeNull();
+    expect(root.querySelector(".panes")).toBeNull();
+    expect(root.textContent).not.toContain("246 801 3579");
+    expect(shown("[data-testid=error-banner] span")).toBe(unread.message);
+
+    // Once the service answers, Retry shows the new one.
+    answers = true;
+    click(root.querySelector("#retry"));
+    await flush();
+    expect(shown(".panes [data-testid=pmi]")).toBe("135 792 4680");
+    expect(root.querySelector("[data-testid=error-banner]")).toBeNull();
   });
 });
 

@@ -15,6 +15,8 @@ import {
 } from "./backend";
 import { chooseDialog, confirmDialog } from "./questions.svelte";
 
+const ALREADY_STARTING = "A start is already under way: one at a time.";
+
 /** An item of the Meetings list: the personal room, or a meeting by its id. */
 export type Selection = "pmi" | number;
 
@@ -73,33 +75,45 @@ export class Desk {
   }
 
   async load(): Promise<void> {
+    await this.#read();
+  }
+
+  /** Reads the overview and shows it (or why it could not be read), unless a later read began
+   * meanwhile; returns what this read got, shown or not, or null when it failed. */
+  async #read(): Promise<Overview | null> {
     const mine = ++this.#loads;
     this.loading = true;
     try {
       const overview = await backend.overview();
-      if (mine !== this.#loads) return;
+      if (mine !== this.#loads) return overview;
       this.overview = overview;
       this.readAt = new Date();
       this.error = null;
       if (this.selected !== "pmi" && !overview.meetings.some((m) => m.id === this.selected)) this.selected = "pmi";
+      return overview;
     } catch (e) {
-      if (mine !== this.#loads) return;
-      this.error = asErrorBody(e);
+      if (mine === this.#loads) this.error = asErrorBody(e);
+      return null;
     } finally {
       if (mine === this.#loads) this.loading = false;
     }
   }
 
   /** After a PMI or personal link change Zoom took but whose room could not be read back
-   * (`changed_unread`): the tab reads again, and while it cannot, it shows no room rather than
-   * the one from before the change (the app keeps none either). The room read, or null. */
-  async rereadAfterUnread(): Promise<PersonalRoomView | null> {
-    await this.load();
+   * (`unread`, a `changed_unread` error): the tab reads again. The room read, for the PMI
+   * window to show; when it still cannot be read, no room from before the change stays on
+   * screen: the tab shows none and the PMI window closes (the app keeps none either), and the
+   * banner says the change was made, with Retry. */
+  async rereadAfterUnread(unread: unknown): Promise<PersonalRoomView | null> {
+    const read = await this.#read();
+    if (read) return read.room;
+    // A later read that showed a room has cleared the error: that room stays.
     if (this.error) {
       this.overview = null;
-      return null;
+      this.pmiWindow = null;
+      this.error = asErrorBody(unread);
     }
-    return this.overview?.room ?? null;
+    return null;
   }
 
   say(status: string): void {
@@ -159,7 +173,7 @@ export class Desk {
     if (this.#starting) {
       // Said, not silent: the click (or the tray's Start, which comes here to ask first) did
       // nothing because the start before it, or its question, is still under way.
-      this.say("A start is already under way: one at a time.");
+      this.say(ALREADY_STARTING);
       return;
     }
     this.#starting = true;
@@ -167,6 +181,8 @@ export class Desk {
       await run();
     } finally {
       this.#starting = false;
+      // The start said nothing of its own (its question was cancelled): no start is under way.
+      if (this.status === ALREADY_STARTING) this.status = "";
     }
   }
 
