@@ -682,6 +682,45 @@ async fn choosing_the_pmi_and_the_personal_link_shows_them_everywhere() -> anyho
 }
 
 #[tokio::test]
+async fn a_pmi_change_that_cannot_be_read_back_leaves_no_old_pmi_on_screen() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let old = pmi_of(&app).await;
+    app.click("#open-pmi").await?;
+    app.find("[data-testid=pmi-window]").await?;
+    // The change (a PATCH) goes through; every read after it fails.
+    app.arm_fault(serde_json::json!({
+        "route": "GET /v2/*", "kind": "status", "status": 503, "count": 1000
+    }))
+    .await?;
+    app.type_into("#new-pmi", "354 247 1135").await?;
+    app.click("#change-pmi").await?;
+    let said = app
+        .wait_for_text("[data-testid=error-banner] span", |t| t.contains("changed"))
+        .await?;
+    assert!(
+        said.starts_with("Your Personal Meeting ID is changed"),
+        "{said}"
+    );
+    // Neither the window nor the tab shows the PMI from before the change.
+    app.wait_for_count("[data-testid=pmi-window]", 0).await?;
+    assert_eq!(app.count("[data-testid=pmi]").await?, 0);
+    let page = app.text_of("body").await?;
+    assert!(
+        !page.contains(&old),
+        "the old PMI {old} is on screen: {page}"
+    );
+    app.screenshot("pmi-change-unread").await?;
+    // Once the service answers, Retry shows the new one.
+    app.clear_faults().await?;
+    app.click("#retry").await?;
+    app.wait_for_text("[data-testid=pmi]", |t| t == "354 247 1135")
+        .await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_two_pane_tab_lists_the_pmi_first_then_meetings_by_day_and_shows_the_selected_one(
 ) -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
