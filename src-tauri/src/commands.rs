@@ -54,14 +54,18 @@ pub async fn new_meeting<R: Runtime>(
 
 /// The UI's first Meetings tab with the personal room on screen (the launch time, logged), with
 /// the UI's own marks on the way there (ms since the page began to load); the tray, reminders
-/// and shortcuts start then.
+/// and shortcuts start once the window is also `live` (its buttons and events wired; the
+/// default). The first frame's script (ui/src/first.ts) says it before the window is live.
 #[tauri::command]
 pub fn ui_shown<R: Runtime>(
     app: AppHandle<R>,
     marks: Option<std::collections::BTreeMap<String, f64>>,
+    live: Option<bool>,
 ) {
     crate::mark_shown(&marks.unwrap_or_default());
-    crate::start_desktop(&app);
+    if live.unwrap_or(true) {
+        crate::start_desktop(&app);
+    }
 }
 
 /// Join: what the pasted text names, without opening anything.

@@ -316,6 +316,24 @@ fn the_tray_reminders_and_shortcuts_start_once_when_the_window_shows_the_room() 
 }
 
 #[test]
+fn the_first_frames_script_says_the_room_is_shown_and_the_desktop_waits_for_the_live_window() {
+    let app = desktop_app();
+    app.invoke(
+        "ui_shown",
+        json!({ "marks": { "frame": 40.0 }, "live": false }),
+    )
+    .unwrap();
+    assert_eq!(
+        desktop_starts(&app),
+        0,
+        "started before the window's buttons and events were wired"
+    );
+    app.invoke("ui_shown", json!({ "marks": { "hydrated": 70.0 } }))
+        .unwrap();
+    assert_eq!(desktop_starts(&app), 1, "not started by the live window");
+}
+
+#[test]
 fn without_the_rooms_frame_the_tray_reminders_and_shortcuts_start_after_a_delay() {
     let app = desktop_app();
     crate::start_desktop_after(app.app.handle(), crate::DESKTOP_ANYWAY);

@@ -208,6 +208,20 @@ impl App {
                 bail!("the app showed no window within 60 s");
             }
         };
+        // The session opens once the page has loaded: the Meetings tab may be the first frame's,
+        // painted before the window's script made it live (ui/src/first.ts). A click then would
+        // do nothing, so the tests start once the window says it is live.
+        let live = client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#app[data-live]"))
+            .await;
+        if let Err(err) = live {
+            let mut driver = driver;
+            let _ = client.close().await;
+            stop_all(&mut driver);
+            bail!("the window never became live: {err}");
+        }
         Ok(Self {
             client,
             driver,

@@ -57,19 +57,26 @@ export class Desk {
     return this.overview?.meetings.find((m) => m.id === id) ?? null;
   }
 
-  /** Shows the overview the app put in the page as it served it (read while the window
-   * loaded), so the first frame shows the personal room; taken once. False when the page has
-   * none (or it does not read), and the window asks with `load`. The element is the app's
-   * (src-tauri/src/page.rs). */
-  showLaunchOverview(page: Document = document): boolean {
+  /** The overview the app put in the page as it served it (read while the window loaded), or
+   * null when the page has none or it does not read. The element is the app's
+   * (src-tauri/src/page.rs); it stays in the page. */
+  static launchOverview(page: Document = document): Overview | null {
     const carrier = page.getElementById("launch-overview");
-    if (!carrier) return false;
-    carrier.remove();
+    if (!carrier) return null;
     try {
-      this.overview = JSON.parse(carrier.textContent ?? "") as Overview;
+      return JSON.parse(carrier.textContent ?? "") as Overview;
     } catch {
-      return false;
+      return null;
     }
+  }
+
+  /** Shows the overview the page carries (`launchOverview`), so the first frame shows the
+   * personal room; taken once. False when the page has none, and the window asks with `load`. */
+  showLaunchOverview(page: Document = document): boolean {
+    const overview = Desk.launchOverview(page);
+    page.getElementById("launch-overview")?.remove();
+    if (!overview) return false;
+    this.overview = overview;
     this.readAt = new Date();
     return true;
   }

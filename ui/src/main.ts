@@ -5,7 +5,9 @@ import { openWindow } from "./start";
 const marks: Record<string, number> = { script: performance.now() };
 const target = document.getElementById("app");
 if (target) {
-  void openWindow(target, marks).then(({ desk }) => {
+  void openWindow(target, marks).then(({ desk, painted }) => {
+    // Painted by first.ts, the tab's first frame is said already: the window is live now.
+    if (painted) return void backend.uiShown(marks);
     if (!desk.overview) return;
     // The Meetings tab shows the personal room: said once, for the launch time in the log, at
     // its first frame once laid out and painted: the task after that frame's callbacks (the bare
