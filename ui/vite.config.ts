@@ -25,8 +25,27 @@ function firstFrameFirst(): Plugin {
   };
 }
 
+/** What the first frame never shows: rendered only once a dialog opens or a meeting is selected,
+ * never in the window's first render, so the first frame's script does without their code. */
+const NOT_IN_FIRST_FRAME =
+  /(^|\/)(ScheduleDialog|JoinDialog|PmiWindow|SettingsDialog|ConfirmDialog|ChooseDialog|MeetingDetails)\.svelte$/;
+
+/** The first frame's script (the server build) imports an empty component in their place, which
+ * lives beside them. */
+function firstFrameOnly(): Plugin {
+  return {
+    name: "pmi-desk-first-frame-only",
+    enforce: "pre",
+    apply: (_, env) => env.isSsrBuild === true,
+    resolveId(source, importer) {
+      if (!NOT_IN_FIRST_FRAME.test(source)) return null;
+      return this.resolve(source.replace(/[^/]+\.svelte$/, "NotInFirstFrame.svelte"), importer, { skipSelf: true });
+    },
+  };
+}
+
 export default defineConfig(({ mode, isSsrBuild }) => ({
-  plugins: [svelte(), firstFrameFirst()],
+  plugins: [svelte(), firstFrameFirst(), firstFrameOnly()],
   clearScreen: false,
   build: isSsrBuild
     ? {
@@ -44,7 +63,7 @@ export default defineConfig(({ mode, isSsrBuild }) => ({
         emptyOutDir: true,
         target: "es2022",
       },
-  ssr: { noExternal: true },
+  ...(isSsrBuild ? { ssr: { noExternal: true } } : {}),
   // Vitest (mode "test") runs the components in jsdom: Svelte's browser build, not its server one.
   ...(mode === "test" ? { resolve: { conditions: ["browser"] } } : {}),
   test: {

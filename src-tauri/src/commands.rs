@@ -62,8 +62,10 @@ pub fn ui_shown<R: Runtime>(
     marks: Option<std::collections::BTreeMap<String, f64>>,
     live: Option<bool>,
 ) {
-    crate::mark_shown(&marks.unwrap_or_default());
+    let marks = marks.unwrap_or_default();
+    crate::mark_shown(&marks);
     if live.unwrap_or(true) {
+        crate::mark_live(&marks);
         crate::start_desktop(&app);
     }
 }

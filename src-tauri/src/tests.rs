@@ -328,7 +328,7 @@ fn the_first_frames_script_says_the_room_is_shown_and_the_desktop_waits_for_the_
         0,
         "started before the window's buttons and events were wired"
     );
-    app.invoke("ui_shown", json!({ "marks": { "hydrated": 70.0 } }))
+    app.invoke("ui_shown", json!({ "marks": { "mounted": 70.0 } }))
         .unwrap();
     assert_eq!(desktop_starts(&app), 1, "not started by the live window");
 }
