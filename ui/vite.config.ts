@@ -47,22 +47,20 @@ function firstFrameOnly(): Plugin {
 export default defineConfig(({ mode, isSsrBuild }) => ({
   plugins: [svelte(), firstFrameFirst(), firstFrameOnly()],
   clearScreen: false,
-  build: isSsrBuild
-    ? {
-        // The first frame's script: Svelte's server renderer and the components compiled for
-        // it, in one classic script beside the window's bundle (which `vite build` wrote first).
-        outDir: "dist",
-        emptyOutDir: false,
-        target: "es2022",
-        minify: true,
-        copyPublicDir: false,
-        rollupOptions: { output: { format: "iife", entryFileNames: FIRST_FRAME } },
-      }
-    : {
-        outDir: "dist",
-        emptyOutDir: true,
-        target: "es2022",
-      },
+  build: {
+    outDir: "dist",
+    target: "es2022",
+    ...(isSsrBuild
+      ? {
+          // The first frame's script: Svelte's server renderer and the components compiled for
+          // it, in one classic script beside the window's bundle (which `vite build` wrote first).
+          emptyOutDir: false,
+          minify: true,
+          copyPublicDir: false,
+          rollupOptions: { output: { format: "iife", entryFileNames: FIRST_FRAME } },
+        }
+      : { emptyOutDir: true }),
+  },
   ...(isSsrBuild ? { ssr: { noExternal: true } } : {}),
   // Vitest (mode "test") runs the components in jsdom: Svelte's browser build, not its server one.
   ...(mode === "test" ? { resolve: { conditions: ["browser"] } } : {}),

@@ -29,7 +29,6 @@ function paintFirstFrame(target: HTMLElement, page: Document): boolean {
     // The window's script renders it itself, as when the page carries nothing.
     console.error("the first frame could not be rendered", e);
     target.replaceChildren();
-    delete target.dataset.painted;
     return false;
   }
 }
