@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "new_meeting",
     "start_meeting",
     "ui_shown",
+    "window_ask",
     "invitation",
     "understand_join",
     "join",

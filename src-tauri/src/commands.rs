@@ -3,6 +3,7 @@
 use pmi_core::ScheduleRequest;
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::asks::{WindowAsk, WindowAsks};
 use crate::clipboard::Clipboard;
 use crate::desk::Desk;
 use crate::error::Error;
@@ -68,6 +69,14 @@ pub fn ui_shown<R: Runtime>(
         crate::mark_live(&marks);
         crate::start_desktop(&app);
     }
+}
+
+/// What the app asks of the window next (the tray's Join…, Schedule…, a start to confirm):
+/// answered once there is an ask, or with none after a while, when the window asks again
+/// ([`crate::asks`]).
+#[tauri::command]
+pub async fn window_ask(asks: State<'_, WindowAsks>) -> Result<Option<WindowAsk>, Error> {
+    Ok(asks.next(crate::asks::WAIT).await)
 }
 
 /// Join: what the pasted text names, without opening anything.

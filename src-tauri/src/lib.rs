@@ -2,6 +2,7 @@
 //! rules live here; they are in `pmi-core`, and Zoom's API is in `zoom-api`.
 
 mod account;
+mod asks;
 mod clipboard;
 mod commands;
 mod desk;
@@ -44,6 +45,7 @@ macro_rules! app_commands {
             $crate::commands::new_meeting,
             $crate::commands::start_meeting,
             $crate::commands::ui_shown,
+            $crate::commands::window_ask,
             $crate::commands::invitation,
             $crate::commands::understand_join,
             $crate::commands::join,
@@ -248,6 +250,7 @@ fn setup<R: Runtime>(
         options.zoom.clone(),
     ));
     app.manage(Clipboard::default());
+    app.manage(asks::WindowAsks::default());
     app.manage(tray::Busy::default());
     app.manage(tray::Reminded::default());
     app.manage(reminders::Wake::default());
@@ -414,7 +417,7 @@ pub(crate) fn mark_shown(marks: &std::collections::BTreeMap<String, f64>) {
     }
 }
 
-/// The first time the window is live (its buttons and the tray's events wired): logged once,
+/// The first time the window is live (its buttons wired, the app's asks answered): logged once,
 /// with the time since launch; the same moment as [`mark_shown`]'s unless the first frame was
 /// painted before the window's script (ui/src/first.ts).
 pub(crate) fn mark_live(marks: &std::collections::BTreeMap<String, f64>) {

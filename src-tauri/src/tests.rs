@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering::SeqCst;
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{Listener, Manager, WebviewWindow};
+use tauri::{Manager, WebviewWindow};
 
 use crate::tray::{perform, TrayAction};
 use crate::Clipboard;
@@ -1232,17 +1232,13 @@ fn local_zone() -> String {
 #[test]
 fn the_tray_schedule_and_join_items_ask_the_window_to_open_their_dialogs() {
     let t = start();
-    for (action, event) in [
-        (TrayAction::Schedule, "open-schedule"),
-        (TrayAction::Join, "open-join"),
+    for (action, ask) in [
+        (TrayAction::Schedule, "open_schedule"),
+        (TrayAction::Join, "open_join"),
     ] {
-        let (tx, rx) = std::sync::mpsc::channel();
-        t.app.listen(event, move |_| {
-            let _ = tx.send(());
-        });
         assert_eq!(block(perform(t.app.handle(), action)).unwrap(), None);
-        rx.recv_timeout(std::time::Duration::from_secs(5))
-            .unwrap_or_else(|_| panic!("{event} was emitted"));
+        // The window's request for what it is asked (the tray asked before it: kept for it).
+        assert_eq!(t.ok("window_ask", json!({})), json!(ask));
     }
 }
 
@@ -1356,22 +1352,15 @@ fn a_session_in_the_personal_room_near_a_pmi_meeting_is_asked_about_first() {
     assert_ne!(own["meeting"]["join_number_formatted"], pmi);
     assert_eq!(own["meeting"]["on_pmi"], false);
     // The tray asks in the window rather than start (judged from the cache, no network).
-    let (tx, rx) = std::sync::mpsc::channel();
-    t.app.listen("confirm-start", move |e| {
-        let _ = tx.send(e.payload().to_owned());
-    });
-    for action in [TrayAction::StartRoom, TrayAction::NewMeeting] {
+    for (action, ask) in [
+        (TrayAction::StartRoom, "confirm_room"),
+        (TrayAction::NewMeeting, "confirm_new_meeting"),
+    ] {
         assert_eq!(block(perform(t.app.handle(), action)).unwrap(), None);
-        let asked = rx
-            .recv_timeout(std::time::Duration::from_secs(5))
-            .expect("the window was asked");
-        assert!(
-            asked.contains(if action == TrayAction::StartRoom {
-                "room"
-            } else {
-                "new_meeting"
-            }),
-            "{asked}"
+        assert_eq!(
+            t.ok("window_ask", json!({})),
+            json!(ask),
+            "the window was asked"
         );
     }
 }

@@ -4,8 +4,9 @@
 //! actions are tested directly through `perform`.
 
 use tauri::menu::{MenuId, MenuItem};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
+use crate::asks::{WindowAsk, WindowAsks};
 use crate::clipboard::Clipboard;
 use crate::desk::Desk;
 use crate::error::Error;
@@ -150,13 +151,12 @@ pub async fn perform<R: Runtime>(
             if desk.pmi_busy_from_cache(action == TrayAction::NewMeeting) =>
         {
             show_main(app);
-            let ask = if action == TrayAction::StartRoom {
-                "room"
-            } else {
-                "new_meeting"
-            };
-            app.emit("confirm-start", ask)
-                .map_err(|e| Error::Open(e.to_string()))?;
+            app.state::<WindowAsks>()
+                .ask(if action == TrayAction::StartRoom {
+                    WindowAsk::ConfirmRoom
+                } else {
+                    WindowAsk::ConfirmNewMeeting
+                });
             Ok(None)
         }
         TrayAction::StartRoom => {
@@ -194,14 +194,12 @@ pub async fn perform<R: Runtime>(
         }
         TrayAction::Join => {
             show_main(app);
-            app.emit("open-join", ())
-                .map_err(|e| Error::Open(e.to_string()))?;
+            app.state::<WindowAsks>().ask(WindowAsk::OpenJoin);
             Ok(None)
         }
         TrayAction::Schedule => {
             show_main(app);
-            app.emit("open-schedule", ())
-                .map_err(|e| Error::Open(e.to_string()))?;
+            app.state::<WindowAsks>().ask(WindowAsk::OpenSchedule);
             Ok(None)
         }
         TrayAction::NextMeeting => {

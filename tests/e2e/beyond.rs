@@ -332,25 +332,72 @@ async fn a_meeting_soon_gets_one_reminder_on_the_session_bus() -> anyhow::Result
     Ok(())
 }
 
+/// Where tray-icon serves the menu of the tray with id "main" (`tray::create`).
+#[cfg(target_os = "linux")]
+const TRAY_MENU: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main/Menu";
+
+/// A call on the session bus; its answer as gdbus prints it, `None` if it failed or found no
+/// answer within 2 s. (One of the app's own bus connections, not the tray's, never answers a call
+/// made to it: gdbus would wait its 25 s for it.)
+#[cfg(target_os = "linux")]
+fn gdbus(args: &[&str]) -> Option<String> {
+    let out = Command::new("gdbus")
+        .args(["call", "--session", "--timeout", "2"])
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .expect("gdbus (make test installs libglib2.0-bin)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// The tray's menu as a desktop's panel reads it: the app's menu on the session bus
 /// (`com.canonical.dbusmenu`, which libayatana-appindicator serves for the tray), as
 /// (label, enabled) in order. The app is the bus connection of the process on `data_dir`;
 /// `None` until its tray exists.
 #[cfg(target_os = "linux")]
 fn tray_menu(data_dir: &std::path::Path) -> Option<Vec<(String, bool)>> {
-    // Where tray-icon serves the menu of the tray with id "main" (`tray::create`).
-    const MENU: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main/Menu";
-    let gdbus = |args: &[&str]| {
-        let out = Command::new("gdbus")
-            .args(["call", "--session"])
-            .args(args)
-            .stderr(Stdio::null())
-            .output()
-            .expect("gdbus (make test installs libglib2.0-bin)");
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    tray_items(data_dir).map(|(_, items)| {
+        items
+            .into_iter()
+            .map(|(_, label, enabled)| (label, enabled))
+            .collect()
+    })
+}
+
+/// Clicks the tray's item `label` as a desktop's panel does (`com.canonical.dbusmenu.Event`);
+/// false until the tray has it.
+#[cfg(target_os = "linux")]
+fn tray_click(data_dir: &std::path::Path, label: &str) -> bool {
+    let Some((bus, items)) = tray_items(data_dir) else {
+        return false;
     };
+    let Some((id, _, _)) = items.iter().find(|(_, l, _)| l == label) else {
+        return false;
+    };
+    gdbus(&[
+        "--dest",
+        &bus,
+        "--object-path",
+        TRAY_MENU,
+        "--method",
+        "com.canonical.dbusmenu.Event",
+        &format!("int32 {id}"),
+        "clicked",
+        "<int32 0>",
+        "uint32 0",
+    ])
+    .is_some()
+}
+
+/// A tray menu's item as (id, label, enabled).
+#[cfg(target_os = "linux")]
+type TrayItem = (i32, String, bool);
+
+/// The app's bus name and its tray menu's items, in order.
+#[cfg(target_os = "linux")]
+fn tray_items(data_dir: &std::path::Path) -> Option<(String, Vec<TrayItem>)> {
     let bus = [
         "--dest",
         "org.freedesktop.DBus",
@@ -379,7 +426,7 @@ fn tray_menu(data_dir: &std::path::Path) -> Option<Vec<(String, bool)>> {
         .is_some_and(|env| env.windows(ours.len()).any(|w| w == ours.as_bytes()))
     };
     let names = gdbus(&[&bus[..], &["org.freedesktop.DBus.ListNames"]].concat())?;
-    let layout = names
+    let (name, layout) = names
         .split('\'')
         .filter(|n| n.starts_with(":1."))
         .filter(of_ours)
@@ -388,29 +435,95 @@ fn tray_menu(data_dir: &std::path::Path) -> Option<Vec<(String, bool)>> {
                 "--dest",
                 name,
                 "--object-path",
-                MENU,
+                TRAY_MENU,
                 "--method",
                 "com.canonical.dbusmenu.GetLayout",
                 "int32 0",
                 "int32 -1",
                 "@as []",
             ])
+            .map(|layout| (name.to_owned(), layout))
         })?;
     // (revision, (0, {root}, [<(id, {'enabled': <false>, 'label': <'…'>, …}, @av [])>, …]))
-    Some(
-        layout
-            .split("<(")
-            .skip(1)
-            .map(|item| {
-                let label = item
-                    .split("'label': <'")
-                    .nth(1)
-                    .and_then(|l| l.split("'>").next())
-                    .unwrap_or_default();
-                (label.to_owned(), !item.contains("'enabled': <false>"))
-            })
-            .collect(),
-    )
+    let items = layout
+        .split("<(")
+        .skip(1)
+        .map(|item| {
+            let id = item
+                .split(',')
+                .next()
+                .and_then(|id| id.trim().trim_start_matches("int32 ").parse().ok())
+                .unwrap_or(-1);
+            let label = item
+                .split("'label': <'")
+                .nth(1)
+                .and_then(|l| l.split("'>").next())
+                .unwrap_or_default();
+            (id, label.to_owned(), !item.contains("'enabled': <false>"))
+        })
+        .collect();
+    Some((name, items))
+}
+
+/// Clicks the tray's item `label` once the tray has it (within 10 s).
+#[cfg(target_os = "linux")]
+async fn click_in_tray(data_dir: &std::path::Path, label: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tray_click(data_dir, label) {
+        assert!(Instant::now() < deadline, "no tray item {label}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The tray's items that need the window, clicked as a panel does: Schedule… and Join… open
+/// their dialogs there, and Start my personal room near a PMI meeting asks there first, also
+/// once the page has reloaded (the window takes the app's asks on a request it keeps open:
+/// src-tauri/src/asks.rs).
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_trays_schedule_join_and_start_near_a_pmi_meeting_are_answered_in_the_window(
+) -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let app = App::launch_on(data.path()).await?;
+    let pmi = pmi_of(&app).await.replace(' ', "");
+
+    // Schedule… : a PMI meeting ten minutes from now, scheduled in the dialog it opens.
+    click_in_tray(data.path(), "Schedule…").await;
+    app.find("[data-testid=schedule-dialog]").await?;
+    let soon = |format: &str| local_time(chrono::Duration::minutes(10), format);
+    app.type_into("#s-topic", "Design review").await?;
+    app.choose("s-date", &soon("%Y-%m-%d")).await?;
+    app.choose("s-time", &soon("%H:%M")).await?;
+    app.click("#s-use-pmi").await?;
+    app.click("#s-save").await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    app.wait_for_count("[data-testid=schedule-dialog]", 0)
+        .await?;
+
+    // Join… , after the page reloaded (its new request takes over from the old page's).
+    app.client.execute("location.reload()", vec![]).await?;
+    app.wait_for_count("[data-testid=meeting]", 1).await?;
+    click_in_tray(data.path(), "Join…").await;
+    app.find("[data-testid=join-dialog]").await?;
+    app.click("[data-testid=join-dialog] button[type=button]")
+        .await?;
+    app.wait_for_count("[data-testid=join-dialog]", 0).await?;
+
+    // Start my personal room, ten minutes before the PMI meeting: asked in the window first.
+    let before = app.opened_links().len();
+    click_in_tray(data.path(), "Start my personal room").await;
+    let asked = app.text_of("[data-testid=choose-dialog]").await?;
+    assert!(asked.contains("Design review"), "{asked}");
+    assert_eq!(
+        app.opened_links().len(),
+        before,
+        "nothing started before the answer"
+    );
+    app.click("#choose-start").await?;
+    let opened = opened_after(&app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
+    assert!(opened.starts_with("http://127.0.0.1:"), "{opened}");
+    app.quit().await?;
+    Ok(())
 }
 
 /// The tray's next-meeting item (the one after "Schedule…") as (label, enabled), once it is

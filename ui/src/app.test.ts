@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { flushSync, mount, unmount } from "svelte";
 import App from "./App.svelte";
-import type { MeetingView, Overview } from "./backend";
+import type { MeetingView, Overview, WindowAsk } from "./backend";
 import { Desk } from "./desk.svelte";
 import { openWindow } from "./start";
 import { asking } from "./questions.svelte";
@@ -77,6 +77,7 @@ describe("Meetings tab", () => {
     const calls: string[] = [];
     mockIPC((cmd) => {
       calls.push(cmd);
+      if (cmd === "window_ask") return new Promise(() => {});
       return cmd === "overview" ? overview({ meetings: [] }) : null;
     });
     const carrier = document.createElement("script");
@@ -785,6 +786,62 @@ describe("Starting", () => {
     await flush();
     await flush();
     expect(root.querySelector("[data-testid=status]")?.textContent).toBe("");
+  });
+});
+
+describe("What the app asks of the window", () => {
+  it("opens Join and Schedule for the tray, and asks before the tray's start near a PMI meeting, one ask at a time", async () => {
+    const busy = { kind: "back_to_back", other_topic: "Design review", other_start: "2030-01-02T10:00:00Z", message: "" };
+    const waiting: ((ask: WindowAsk | null) => void)[] = [];
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === "overview") return overview();
+      if (cmd === "pmi_busy_now") return busy;
+      if (cmd === "window_ask") return new Promise((resolve) => waiting.push(resolve));
+      return null;
+    });
+    const root = document.createElement("main");
+    document.body.replaceChildren(root);
+    const opened = await openWindow(root, {});
+    shown = opened.app;
+    flushSync();
+    // Live at once: one request waits for the app's next ask.
+    expect(root.hasAttribute("data-live")).toBe(true);
+    expect(waiting).toHaveLength(1);
+    const dialog = (testid: string) => document.querySelector<HTMLDialogElement>(`[data-testid=${testid}]`);
+    expect(dialog("join-dialog")).toBeNull();
+
+    waiting[0]!("open_join");
+    await flush();
+    expect(dialog("join-dialog")?.open).toBe(true);
+    expect(waiting).toHaveLength(2);
+    opened.desk.joining = null;
+    flushSync();
+
+    waiting[1]!("open_schedule");
+    await flush();
+    expect(dialog("schedule-dialog")?.open).toBe(true);
+    opened.desk.scheduling = null;
+    flushSync();
+
+    // Answered with nothing: the window asks again; at once after the app's wait (50 s), and
+    // after a pause when the answer came sooner (a newer page took over, or the call failed).
+    waiting[2]!(null);
+    await flush();
+    expect(waiting).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(waiting).toHaveLength(4);
+
+    // The tray's Start near a PMI meeting: the window asks, as its own Start does.
+    waiting[3]!("confirm_room");
+    await flush();
+    await flush();
+    expect(dialog("choose-dialog")?.textContent).toContain("Design review");
+    click(document.querySelector("#choose-start"));
+    await flush();
+    await flush();
+    expect(calls).toContain("start_personal_room");
   });
 });
 

@@ -6,7 +6,7 @@
 //
 // Built on its own (`vite build --ssr`, vite.config.ts) as a classic script, `assets/first.js`,
 // which index.html runs at the end of its body; the window's script is named on it
-// (`data-window`) and loaded from here, whatever happens here. Until it is live (~35 ms after
+// (`data-window`) and loaded from here, whatever happens here. Until it is live (~25 ms after
 // the first frame), a click on the tab does nothing.
 import { render } from "svelte/server";
 import App from "./App.svelte";

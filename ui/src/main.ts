@@ -5,13 +5,10 @@ import { openWindow } from "./start";
 const marks: Record<string, number> = { script: performance.now() };
 const target = document.getElementById("app");
 if (target) {
-  void openWindow(target, marks).then(async ({ desk, painted, live }) => {
-    // Painted by first.ts, the tab's first frame is said already: the window is live once the
-    // tray's events are listened to, and the tray and the rest start then.
-    if (painted) {
-      await live;
-      return void backend.uiShown(marks);
-    }
+  void openWindow(target, marks).then(({ desk, painted }) => {
+    // Painted by first.ts, the tab's first frame is said already: the window is live now, and
+    // the tray and the rest start.
+    if (painted) return void backend.uiShown(marks);
     if (!desk.overview) return;
     // The Meetings tab shows the personal room: said once, for the launch time in the log, at
     // its first frame once laid out and painted: the task after that frame's callbacks (the bare
@@ -19,7 +16,7 @@ if (target) {
     requestAnimationFrame(() =>
       setTimeout(() => {
         marks.frame = performance.now();
-        void live.then(() => backend.uiShown(marks));
+        void backend.uiShown(marks);
       }, 0),
     );
   });
