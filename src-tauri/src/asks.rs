@@ -9,9 +9,15 @@
 //! Listening to the three asks as events started that engine in every launch, ~9 ms after the
 //! window was live, and it kept ~3 MB of the app's process (1.4 MB net of the whole app's PSS
 //! after 5 s idle, 4 launches each, measured). A command's answer comes back as the answer to the
-//! page's own request, with no script run. And an ask made while no window waits (the page is
-//! loading, or reloading) is kept for the window, in order, where an event nobody listened to
-//! was lost.
+//! page's own request, with no script run. (Should one of the page's requests to the app ever
+//! fail, Tauri's IPC script sends the page's calls by `postMessage` from then on, and their
+//! answers come back as scripts run in the page, engine and all: a cost, not a fault.)
+//!
+//! An ask made while no window waits is kept for the window, in order, where an event nobody
+//! listened to was lost: before the window is live, and while its page reloads. A page that goes
+//! leaves its request waiting here (Tauri does not end a command whose page is gone), so the app
+//! lets that request go as soon as a page starts loading ([`WindowAsks::page_gone`]), and what is
+//! asked from then on waits for the new page's request.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -92,6 +98,13 @@ impl WindowAsks {
         }
     }
 
+    /// The window's page is going (a reload, or WebKit starting it afresh): its request, if it
+    /// left one waiting, is answered with nothing, and asks wait for the next page's request.
+    pub fn page_gone(&self) {
+        self.state().newest += 1;
+        self.changed.notify_waiters();
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -137,6 +150,24 @@ mod tests {
         // What is asked after is kept for the next request.
         asks.ask(WindowAsk::ConfirmNewMeeting);
         assert_eq!(asks.next(wait).await, Some(WindowAsk::ConfirmNewMeeting));
+    }
+
+    #[tokio::test]
+    async fn what_is_asked_while_the_page_reloads_waits_for_the_new_page() {
+        let asks = Arc::new(WindowAsks::default());
+        let gone = tokio::spawn({
+            let asks = asks.clone();
+            async move { asks.next(WAIT).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        asks.page_gone();
+        asks.ask(WindowAsk::OpenJoin);
+        let old = tokio::time::timeout(Duration::from_secs(5), gone)
+            .await
+            .expect("the gone page's request ends at once")
+            .unwrap();
+        assert_eq!(old, None, "not answered to the page that went");
+        assert_eq!(asks.next(WAIT).await, Some(WindowAsk::OpenJoin));
     }
 
     #[tokio::test]

@@ -297,8 +297,19 @@ pub fn app<R: Runtime>(
             Ok(())
         })
         .on_page_load(|webview, payload| {
-            if webview.label() == "main" && payload.event() == PageLoadEvent::Finished {
-                show_at_launch(webview.app_handle(), "its page has loaded");
+            if webview.label() != "main" {
+                return;
+            }
+            match payload.event() {
+                // A page going lets its request for the app's asks go (asks.rs).
+                PageLoadEvent::Started => {
+                    if let Some(asks) = webview.try_state::<asks::WindowAsks>() {
+                        asks.page_gone();
+                    }
+                }
+                PageLoadEvent::Finished => {
+                    show_at_launch(webview.app_handle(), "its page has loaded");
+                }
             }
         })
         .on_window_event(|window, event| {

@@ -326,7 +326,7 @@ fn the_first_frames_script_says_the_room_is_shown_and_the_desktop_waits_for_the_
     assert_eq!(
         desktop_starts(&app),
         0,
-        "started before the window's buttons and events were wired"
+        "started before the window's buttons were wired and the app's asks answered"
     );
     app.invoke("ui_shown", json!({ "marks": { "mounted": 70.0 } }))
         .unwrap();

@@ -500,8 +500,14 @@ async fn the_trays_schedule_join_and_start_near_a_pmi_meeting_are_answered_in_th
     app.wait_for_count("[data-testid=schedule-dialog]", 0)
         .await?;
 
-    // Join… , after the page reloaded (its new request takes over from the old page's).
-    app.client.execute("location.reload()", vec![]).await?;
+    // Join… , after the page reloaded (the new page's request takes over from the old page's).
+    app.client
+        .execute(
+            "document.getElementById('app').removeAttribute('data-live'); location.reload()",
+            vec![],
+        )
+        .await?;
+    app.find("#app[data-live]").await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
     click_in_tray(data.path(), "Join…").await;
     app.find("[data-testid=join-dialog]").await?;

@@ -794,11 +794,16 @@ describe("What the app asks of the window", () => {
     const busy = { kind: "back_to_back", other_topic: "Design review", other_start: "2030-01-02T10:00:00Z", message: "" };
     const waiting: ((ask: WindowAsk | null) => void)[] = [];
     const calls: string[] = [];
-    mockIPC((cmd) => {
+    const newMeetings: unknown[] = [];
+    mockIPC((cmd, args) => {
       calls.push(cmd);
       if (cmd === "overview") return overview();
       if (cmd === "pmi_busy_now") return busy;
       if (cmd === "window_ask") return new Promise((resolve) => waiting.push(resolve));
+      if (cmd === "new_meeting") {
+        newMeetings.push((args as Record<string, unknown>).ownId);
+        return { meeting: { ...overview().meetings[0]!, join_number_formatted: "851 2546 7273" }, opened: "https://x" };
+      }
       return null;
     });
     const root = document.createElement("main");
@@ -842,6 +847,16 @@ describe("What the app asks of the window", () => {
     await flush();
     await flush();
     expect(calls).toContain("start_personal_room");
+
+    // Its New meeting on the PMI likewise: Use a new ID starts one of its own.
+    waiting[4]!("confirm_new_meeting");
+    await flush();
+    await flush();
+    expect(dialog("choose-dialog")?.textContent).toContain("Design review");
+    click(document.querySelector("#choose-new"));
+    await flush();
+    await flush();
+    expect(newMeetings).toEqual([true]);
   });
 });
 

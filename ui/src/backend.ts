@@ -94,7 +94,8 @@ export const backend = {
   cancelSignIn: () => invoke<void>("cancel_sign_in"),
   signOut: () => invoke<AccountView>("sign_out"),
   /** Says once that the Meetings tab shows the personal room (logged with the launch time);
-   * `live`: and that the window's buttons and events are wired (the tray and the rest start). */
+   * `live`: and that the window's buttons are wired and the app's asks answered (the tray and
+   * the rest start). */
   uiShown: (marks: Record<string, number>, live = true) => invoke<void>("ui_shown", { marks, live }),
   /** Join: what a pasted text names (rejects with the reason at field `join`). */
   understandJoin: (text: string) => invoke<JoinView>("understand_join", { text }),

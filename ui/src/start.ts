@@ -46,10 +46,10 @@ async function answerAsks(desk: Desk): Promise<void> {
  * window asks. Where first.ts painted the first frame (`target` marked `data-painted`), the tab
  * is mounted afresh in its place, in the same task, so the frame shown next is the same tab, now
  * live: hydrating the painted tab in place kept ~2 MB more in the web process (measured).
- * The window is live once mounted: what the app asks of it is answered from then on (an ask
- * made before waits for it), and `target` is marked `data-live`. Resolves once the tab is
- * rendered with what was read, with `painted` saying whether its first frame was first.ts's;
- * `marks` gets the moments on the way (ms since the page began to load). */
+ * The window is live once mounted and the overview read: what the app asks of it is answered
+ * from then on (an ask made before waits for it), and `target` is marked `data-live`. Resolves
+ * once the tab is rendered with what was read, with `painted` saying whether its first frame
+ * was first.ts's; `marks` gets the moments on the way (ms since the page began to load). */
 export async function openWindow(
   target: HTMLElement,
   marks: Record<string, number>,
@@ -62,9 +62,11 @@ export async function openWindow(
   const app = mount(App, { target, props: { desk } });
   marks.mounted = performance.now();
   window.addEventListener("focus", () => void desk.checkClipboard());
+  if (!given) await desk.load();
+  // Live once the tab has what the asks need (Schedule… opens on the overview): an ask made
+  // before waits for it.
   void answerAsks(desk);
   target.dataset.live = "";
-  if (!given) await desk.load();
   if (desk.overview) {
     marks.overview = performance.now();
     await tick();
