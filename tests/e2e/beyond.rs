@@ -337,8 +337,9 @@ async fn a_meeting_soon_gets_one_reminder_on_the_session_bus() -> anyhow::Result
 const TRAY_MENU: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main/Menu";
 
 /// A call on the session bus; its answer as gdbus prints it, `None` if it failed or found no
-/// answer within 2 s. (One of the app's own bus connections, not the tray's, never answers a call
-/// made to it: gdbus would wait its 25 s for it.)
+/// answer within 2 s. (The app's first bus connection, the one that has the session bus start the
+/// accessibility bus, never answers a call made to it, a bare Tauri window's no more than the
+/// app's: gdbus would wait its 25 s for it.)
 #[cfg(target_os = "linux")]
 fn gdbus(args: &[&str]) -> Option<String> {
     let out = Command::new("gdbus")
