@@ -499,7 +499,7 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             tray::show_main(app)
         }))
-        .plugin(shortcuts::plugin())
+        .manage(shortcuts::Runnable)
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,

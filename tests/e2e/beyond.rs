@@ -230,6 +230,25 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
         assert!(Instant::now() < deadline, "clipboard: {read:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Launched again with them saved: registered from the start (the first set in Settings added
+    // the shortcuts' plugin while the app ran; this launch adds it as it starts).
+    app.quit().await?;
+    let app = App::launch_on(data.path()).await?;
+    pmi_of(&app).await;
+    // Registered as the desktop's parts start, in the task that makes the tray.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tray_menu(data.path()).is_none() {
+        assert!(Instant::now() < deadline, "no tray");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let before = app.opened_links().len();
+    assert!(Command::new("xdotool")
+        .args(["key", "ctrl+alt+p"])
+        .status()?
+        .success());
+    let opened = opened_after(&app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
+    assert!(opened.starts_with("http://127.0.0.1:"), "{opened}");
     app.quit().await?;
     Ok(())
 }
