@@ -4,7 +4,8 @@
 //!
 //! The plugin that registers them is added the first time a shortcut is set, not at launch: with
 //! none set (the default) nothing of it runs. On X11 it keeps a thread that wakes 20 times a
-//! second to poll the X server, for as long as the app runs (measured: 201 wakeups in 10 s idle).
+//! second to poll the X server (measured: 201 wakeups in 10 s idle); once added, it stays until
+//! PMI Desk quits, even if the shortcuts are cleared (Tauri does not take a plugin out).
 
 use std::str::FromStr;
 
@@ -106,7 +107,11 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, keys: &ShortcutKeys) -> Result<(), 
         if set.is_empty() || app.try_state::<Runnable>().is_none() {
             return Ok(());
         }
-        add(app).map_err(|e| problem("shortcut_start_room", e))?;
+        // Said at the first shortcut set, where the user set it.
+        let field = set
+            .first()
+            .map_or("shortcut_start_room", |(field, _, _)| field);
+        add(app).map_err(|e| problem(field, e))?;
     }
     let shortcuts = app.global_shortcut();
     shortcuts
@@ -139,8 +144,9 @@ fn added<R: Runtime>(app: &AppHandle<R>) -> bool {
 }
 
 /// Adds the plugin on the main thread (on Windows the system's hotkeys come to a window made
-/// there) and waits for it: called there (the desktop's start), Tauri runs it at once; from
-/// elsewhere (Settings saved), it waits for the main thread's turn.
+/// there) and waits for it, as the plugin's own `register` then does: called there (the
+/// desktop's start), Tauri runs it at once; from elsewhere (Settings saved), it waits for the
+/// main thread's turn.
 fn add<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = app.clone();
@@ -153,8 +159,10 @@ fn add<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
         let _ = tx.send(done);
     })
     .map_err(|e| e.to_string())?;
-    rx.recv_timeout(std::time::Duration::from_secs(5))
-        .map_err(|_| "the global shortcuts did not start: try again".to_owned())?
+    rx.recv()
+        .map_err(|_| "the global shortcuts did not start: try again".to_owned())??;
+    tracing::info!("the global shortcuts' plugin is added");
+    Ok(())
 }
 
 /// "Ctrl+Alt+P", as people write it.

@@ -236,7 +236,8 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
     app.quit().await?;
     let app = App::launch_on(data.path()).await?;
     pmi_of(&app).await;
-    // Registered as the desktop's parts start, in the task that makes the tray.
+    // Registered as the desktop's parts start, in the main thread's task that makes the tray:
+    // the tray's menu answers on the bus only once that task is done, keys registered.
     let deadline = Instant::now() + Duration::from_secs(10);
     while tray_menu(data.path()).is_none() {
         assert!(Instant::now() < deadline, "no tray");
