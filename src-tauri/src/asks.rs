@@ -114,6 +114,23 @@ impl WindowAsks {
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use tokio::task::JoinHandle;
+
+    /// A window's request, waiting by the time this returns.
+    async fn request(asks: &Arc<WindowAsks>) -> JoinHandle<Option<WindowAsk>> {
+        let asks = asks.clone();
+        let request = tokio::spawn(async move { asks.next(WAIT).await });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        request
+    }
+
+    /// What `request` is answered, which must come at once.
+    async fn answer(request: JoinHandle<Option<WindowAsk>>) -> Option<WindowAsk> {
+        tokio::time::timeout(Duration::from_secs(5), request)
+            .await
+            .expect("answered at once")
+            .unwrap()
+    }
 
     #[tokio::test]
     async fn asks_made_before_the_window_waits_are_taken_in_order() {
@@ -127,17 +144,9 @@ mod tests {
     #[tokio::test]
     async fn a_waiting_window_is_answered_when_asked() {
         let asks = Arc::new(WindowAsks::default());
-        let waiting = tokio::spawn({
-            let asks = asks.clone();
-            async move { asks.next(WAIT).await }
-        });
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let waiting = request(&asks).await;
         asks.ask(WindowAsk::OpenSchedule);
-        let answer = tokio::time::timeout(Duration::from_secs(5), waiting)
-            .await
-            .expect("answered at once")
-            .unwrap();
-        assert_eq!(answer, Some(WindowAsk::OpenSchedule));
+        assert_eq!(answer(waiting).await, Some(WindowAsk::OpenSchedule));
     }
 
     #[tokio::test]
@@ -155,43 +164,24 @@ mod tests {
     #[tokio::test]
     async fn what_is_asked_while_the_page_reloads_waits_for_the_new_page() {
         let asks = Arc::new(WindowAsks::default());
-        let gone = tokio::spawn({
-            let asks = asks.clone();
-            async move { asks.next(WAIT).await }
-        });
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let gone = request(&asks).await;
         asks.page_gone();
         asks.ask(WindowAsk::OpenJoin);
-        let old = tokio::time::timeout(Duration::from_secs(5), gone)
-            .await
-            .expect("the gone page's request ends at once")
-            .unwrap();
-        assert_eq!(old, None, "not answered to the page that went");
+        assert_eq!(
+            answer(gone).await,
+            None,
+            "not answered to the page that went"
+        );
         assert_eq!(asks.next(WAIT).await, Some(WindowAsk::OpenJoin));
     }
 
     #[tokio::test]
     async fn a_newer_request_takes_over_and_the_older_gets_nothing() {
         let asks = Arc::new(WindowAsks::default());
-        let gone = tokio::spawn({
-            let asks = asks.clone();
-            async move { asks.next(WAIT).await }
-        });
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let reloaded = tokio::spawn({
-            let asks = asks.clone();
-            async move { asks.next(WAIT).await }
-        });
-        let old = tokio::time::timeout(Duration::from_secs(5), gone)
-            .await
-            .expect("the older request ends at once")
-            .unwrap();
-        assert_eq!(old, None);
+        let gone = request(&asks).await;
+        let reloaded = request(&asks).await;
+        assert_eq!(answer(gone).await, None);
         asks.ask(WindowAsk::OpenJoin);
-        let new = tokio::time::timeout(Duration::from_secs(5), reloaded)
-            .await
-            .expect("answered at once")
-            .unwrap();
-        assert_eq!(new, Some(WindowAsk::OpenJoin));
+        assert_eq!(answer(reloaded).await, Some(WindowAsk::OpenJoin));
     }
 }

@@ -207,13 +207,7 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
     save_settings(&app).await?;
 
     // The keys, sent to the X server as a keyboard would: the app acts wherever the focus is.
-    let before = app.opened_links().len();
-    assert!(Command::new("xdotool")
-        .args(["key", "ctrl+alt+p"])
-        .status()?
-        .success());
-    let opened = opened_after(&app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
-    assert!(opened.starts_with("http://127.0.0.1:"), "{opened}");
+    start_room_by_keys(&app, "ctrl+alt+p", &pmi).await?;
     copy_elsewhere("something else")?;
     assert!(Command::new("xdotool")
         .args(["key", "ctrl+alt+l"])
@@ -243,14 +237,22 @@ async fn global_shortcuts_start_the_room_and_copy_the_link_from_anywhere() -> an
         assert!(Instant::now() < deadline, "no tray");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    start_room_by_keys(&app, "ctrl+alt+p", &pmi).await?;
+    app.quit().await?;
+    Ok(())
+}
+
+/// Presses `keys` on the X server, as a keyboard would, and sees the personal room on `pmi`
+/// (its digits) started: its start link opened.
+#[cfg(target_os = "linux")]
+async fn start_room_by_keys(app: &App, keys: &str, pmi: &str) -> anyhow::Result<()> {
     let before = app.opened_links().len();
     assert!(Command::new("xdotool")
-        .args(["key", "ctrl+alt+p"])
+        .args(["key", keys])
         .status()?
         .success());
-    let opened = opened_after(&app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
+    let opened = opened_after(app, before, |l| l.contains(&format!("/s/{pmi}"))).await;
     assert!(opened.starts_with("http://127.0.0.1:"), "{opened}");
-    app.quit().await?;
     Ok(())
 }
 
@@ -510,13 +512,8 @@ async fn the_trays_schedule_join_and_start_near_a_pmi_meeting_are_answered_in_th
 
     // Schedule… : a PMI meeting ten minutes from now, scheduled in the dialog it opens.
     click_in_tray(data.path(), "Schedule…").await;
-    app.find("[data-testid=schedule-dialog]").await?;
-    let soon = |format: &str| local_time(chrono::Duration::minutes(10), format);
-    app.type_into("#s-topic", "Design review").await?;
-    app.choose("s-date", &soon("%Y-%m-%d")).await?;
-    app.choose("s-time", &soon("%H:%M")).await?;
-    app.click("#s-use-pmi").await?;
-    app.click("#s-save").await?;
+    app.schedule_on_pmi("Design review", chrono::Duration::minutes(10))
+        .await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
     app.wait_for_count("[data-testid=schedule-dialog]", 0)
         .await?;

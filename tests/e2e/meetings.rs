@@ -595,14 +595,9 @@ async fn starting_the_room_near_a_pmi_meeting_asks_first() -> anyhow::Result<()>
     let app = App::launch_on(data.path()).await?;
     let pmi = pmi_of(&app).await;
     // A PMI meeting ten minutes from now (local clock).
-    let soon = |format: &str| local_time(chrono::Duration::minutes(10), format);
     app.click("#schedule").await?;
-    app.find("[data-testid=schedule-dialog]").await?;
-    app.type_into("#s-topic", "Design review").await?;
-    app.choose("s-date", &soon("%Y-%m-%d")).await?;
-    app.choose("s-time", &soon("%H:%M")).await?;
-    app.click("#s-use-pmi").await?;
-    app.click("#s-save").await?;
+    app.schedule_on_pmi("Design review", chrono::Duration::minutes(10))
+        .await?;
     app.wait_for_count("[data-testid=meeting]", 1).await?;
 
     app.click("[data-testid=room-start]").await?;

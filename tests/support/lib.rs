@@ -283,6 +283,18 @@ impl App {
         Ok(())
     }
 
+    /// In the open Schedule dialog: `topic` on the PMI, `from_now` ahead (local clock), saved.
+    pub async fn schedule_on_pmi(&self, topic: &str, from_now: chrono::Duration) -> Result<()> {
+        self.find("[data-testid=schedule-dialog]").await?;
+        self.type_into("#s-topic", topic).await?;
+        self.choose("s-date", &local_time(from_now, "%Y-%m-%d"))
+            .await?;
+        self.choose("s-time", &local_time(from_now, "%H:%M"))
+            .await?;
+        self.click("#s-use-pmi").await?;
+        self.click("#s-save").await
+    }
+
     pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
         Ok(self.find(css).await?.attr(name).await?)
     }
