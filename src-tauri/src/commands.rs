@@ -55,8 +55,9 @@ pub async fn new_meeting<R: Runtime>(
 
 /// The UI's first Meetings tab with the personal room on screen (the launch time, logged), with
 /// the UI's own marks on the way there (ms since the page began to load); the tray, reminders
-/// and shortcuts start once the window is also `live` (its buttons wired, the app's asks answered; the
-/// default). The first frame's script (ui/src/first.ts) says it before the window is live.
+/// and shortcuts start once the window is also `live` (its buttons wired, the app's asks
+/// answered; the default). The first frame's script (ui/src/first.ts) says it before the window
+/// is live.
 #[tauri::command]
 pub fn ui_shown<R: Runtime>(
     app: AppHandle<R>,

@@ -8,9 +8,9 @@
 //! overview in the page, the UI renders the room as the page starts: no loading line flashes,
 //! and the room's frame is usually the page's first. The page's first script renders it before
 //! the window's own script has loaded (`ui/src/first.ts`: Svelte's server renderer, run in the
-//! page), and the window's script then mounts the same tab afresh in its place. When the overview is not read yet (a slow
-//! service, a Zoom account whose reads take longer than the window takes to load), or was
-//! given already (a reload), the page is served as built and asks.
+//! page), and the window's script then mounts the same tab afresh in its place. When the
+//! overview is not read yet (a slow service, a Zoom account whose reads take longer than the
+//! window takes to load), or was given already (a reload), the page is served as built and asks.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;

@@ -154,15 +154,17 @@ fn add<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
         let done = if added(&handle) {
             Ok(())
         } else {
-            handle.plugin(plugin()).map_err(|e| e.to_string())
+            let added = handle.plugin(plugin()).map_err(|e| e.to_string());
+            if added.is_ok() {
+                tracing::info!("the global shortcuts' plugin is added");
+            }
+            added
         };
         let _ = tx.send(done);
     })
     .map_err(|e| e.to_string())?;
     rx.recv()
-        .map_err(|_| "the global shortcuts did not start: try again".to_owned())??;
-    tracing::info!("the global shortcuts' plugin is added");
-    Ok(())
+        .map_err(|_| "the global shortcuts did not start: try again".to_owned())?
 }
 
 /// "Ctrl+Alt+P", as people write it.
