@@ -54,7 +54,8 @@ pub async fn new_meeting<R: Runtime>(
 }
 
 /// The UI's first Meetings tab with the personal room on screen (the launch time, logged), with
-/// the UI's own marks on the way there (ms since the page began to load); the tray, reminders
+/// the UI's own marks on the way there (ms since the page began to load) and the moment it began
+/// (`origin`, ms since the Unix epoch: `performance.timeOrigin`); the tray, reminders
 /// and shortcuts start once the window is also `live` (its buttons wired, the app's asks
 /// answered; the default). The first frame's script (ui/src/first.ts) says it before the window
 /// is live.
@@ -63,9 +64,10 @@ pub fn ui_shown<R: Runtime>(
     app: AppHandle<R>,
     marks: Option<std::collections::BTreeMap<String, f64>>,
     live: Option<bool>,
+    origin: Option<f64>,
 ) {
     let marks = marks.unwrap_or_default();
-    crate::mark_shown(&marks);
+    crate::mark_shown(&marks, origin);
     if live.unwrap_or(true) {
         crate::mark_live(&marks);
         crate::start_desktop(&app);

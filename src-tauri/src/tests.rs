@@ -1566,3 +1566,13 @@ fn bench_tray_actions() {
     .unwrap();
     println!("{}", serde_json::to_string(&rows).unwrap());
 }
+
+#[test]
+fn the_page_is_placed_in_the_launch_by_its_time_origin() {
+    let launched = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_822_690_259);
+    assert_eq!(crate::ms_between(launched, 1_795_822_690_502.4), Some(243));
+    assert_eq!(crate::ms_between(launched, 1_795_822_690_259.0), Some(0));
+    // A clock set back between launch and page, or no time at all: not said.
+    assert_eq!(crate::ms_between(launched, 1_795_822_690_100.0), None);
+    assert_eq!(crate::ms_between(launched, f64::NAN), None);
+}

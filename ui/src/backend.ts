@@ -96,7 +96,8 @@ export const backend = {
   /** Says once that the Meetings tab shows the personal room (logged with the launch time);
    * `live`: and that the window's buttons are wired and the app's asks answered (the tray and
    * the rest start). */
-  uiShown: (marks: Record<string, number>, live = true) => invoke<void>("ui_shown", { marks, live }),
+  uiShown: (marks: Record<string, number>, live = true) =>
+    invoke<void>("ui_shown", { marks, live, origin: performance.timeOrigin }),
   /** Join: what a pasted text names (rejects with the reason at field `join`). */
   understandJoin: (text: string) => invoke<JoinView>("understand_join", { text }),
   /** Join: opens what the text names, in the Zoom app or the browser as Settings say. */
