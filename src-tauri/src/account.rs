@@ -161,7 +161,7 @@ impl Current {
             Arc::new(if memory_only.is_some() {
                 CacheFile::in_memory()
             } else {
-                CacheFile::open(account_dir(&launch.data_dir, &record).join("cache.json"))
+                CacheFile::open_cache(account_dir(&launch.data_dir, &record).join("cache.json"))
             })
         });
         Self {
