@@ -41,8 +41,9 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
     /// may leave the one before, or on some file systems an empty file (kept aside, and the
     /// cache starts afresh). Synced, the cache's two writes as the app starts (the room, then
     /// the Meetings tab, as read) made the disk's journal commit while WebKit started its
-    /// processes: with fresh folders, PMI Desk's page began ~30 ms later than the bare window's
-    /// in `make bench` (medians of 15), and at the same time with its syncs made no-ops.
+    /// processes: in `make bench` (fresh folders) PMI Desk's page began a median 23–31 ms after
+    /// the bare window's, most of its launches 50–60 ms late; with its syncs made no-ops, or
+    /// these two not synced, within ~15 ms of it either way, and none late.
     pub fn open_cache(path: PathBuf) -> Self {
         Self::opened(path, false)
     }
