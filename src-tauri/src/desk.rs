@@ -1251,7 +1251,8 @@ impl Desk {
     /// Keeps that a reminder was shown, the last 500 at most.
     pub fn mark_reminded(&self, key: &str) {
         let key = key.to_owned();
-        let saved = self.current().cache.update(move |c| {
+        // Only this machine knows it: synced, so no crash shows a reminder twice.
+        let saved = self.current().cache.update_durably(move |c| {
             c.reminded.push(key);
             let extra = c.reminded.len().saturating_sub(500);
             c.reminded.drain(..extra);

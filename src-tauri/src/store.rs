@@ -2,8 +2,9 @@
 //! account's last known personal room and meetings, so that Start and Copy answer at once and
 //! still work when the service cannot be reached. Each write is a temporary file renamed over the
 //! old one; the preferences' and the account's are synced to the disk first (durable), an
-//! account's cache is not: it is read again from the service, and each sync at launch held the
-//! window's start back (below). A file that cannot be read is kept aside, never silently lost.
+//! account's cache is not, but for what only this machine knows (the reminders shown): the rest
+//! is read again from the service, and each sync at launch held the window's start back (below).
+//! A file that cannot be read is kept aside, never silently lost.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,9 +38,9 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
     }
 
     /// Reads a file of what can be read again (an account's cache), as [`JsonFile::open`] does;
-    /// its writes replace it whole but are not synced to the disk. A crash soon after a write
-    /// may leave the one before, or on some file systems an empty file (kept aside, and the
-    /// cache starts afresh). Synced, the cache's two writes as the app starts (the room, then
+    /// its writes replace it whole but are not synced to the disk ([`JsonFile::update_durably`]
+    /// syncs one that must last). A crash soon after a write may leave the one before, or on
+    /// some file systems an empty file (kept aside, and the cache starts afresh). Synced, the cache's two writes as the app starts (the room, then
     /// the Meetings tab, as read) made the disk's journal commit while WebKit started its
     /// processes: in `make bench` (fresh folders) PMI Desk's page began a median 23–31 ms after
     /// the bare window's, most of its launches 50–60 ms late; with its syncs made no-ops, or
@@ -92,13 +93,23 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
         self.value.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Changes the value and saves it.
+    /// Changes the value and saves it (synced to the disk when the file is durable).
     pub fn update(&self, change: impl FnOnce(&mut T)) -> std::io::Result<T> {
+        self.save(change, self.durable)
+    }
+
+    /// Changes the value and saves it synced to the disk, also in a cache: for what cannot be
+    /// read again (which reminders were shown).
+    pub fn update_durably(&self, change: impl FnOnce(&mut T)) -> std::io::Result<T> {
+        self.save(change, true)
+    }
+
+    fn save(&self, change: impl FnOnce(&mut T), durable: bool) -> std::io::Result<T> {
         let mut stored = self.lock();
         change(&mut stored.value);
         if let (Some(path), false) = (&self.path, stored.discarded) {
             let bytes = serde_json::to_vec_pretty(&stored.value)?;
-            if self.durable {
+            if durable {
                 write_durably(path, &bytes)?;
             } else {
                 write_replacing(path, &bytes)?;
@@ -278,6 +289,14 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["cache.json"], "no temporary file left beside it");
+        // What must last is synced, in the same file.
+        cache
+            .update_durably(|c| c.reminded.push("1@2030-01-02T09:00:00Z".into()))
+            .unwrap();
+        assert_eq!(
+            CacheFile::open_cache(path.clone()).get().reminded,
+            ["1@2030-01-02T09:00:00Z"]
+        );
     }
 
     #[cfg(unix)]

@@ -85,6 +85,8 @@ describe("the first frame", () => {
     const said = calls.filter(([cmd]) => cmd === "ui_shown");
     expect(said).toHaveLength(1);
     expect(said[0]?.[1].live).toBe(false);
+    // With when the page began to load (ms since the Unix epoch), for the launch's log and make bench.
+    expect(said[0]?.[1].origin).toBeGreaterThan(Date.parse("2020-01-01"));
     expect(Object.keys(said[0]?.[1].marks as object)).toEqual(expect.arrayContaining(["first", "painted", "frame"]));
     expect(windowScript()?.getAttribute("src")).toBe("/assets/index-window.js");
 
