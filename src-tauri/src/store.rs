@@ -18,8 +18,7 @@ use crate::views::{Overview, PersonalRoomView, PmiChoice, Preferences, RoomLocks
 /// One JSON document with its value in memory; on disk unless it was made in memory only.
 pub struct JsonFile<T> {
     path: Option<PathBuf>,
-    /// Whether a write is synced to the disk before it counts ([`write_durably`]), or only
-    /// replaces the file ([`write_replacing`]).
+    /// Whether a write is synced to the disk before it counts, or only replaces the file.
     durable: bool,
     value: Mutex<Stored<T>>,
 }
@@ -40,11 +39,12 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
     /// Reads a file of what can be read again (an account's cache), as [`JsonFile::open`] does;
     /// its writes replace it whole but are not synced to the disk ([`JsonFile::update_durably`]
     /// syncs one that must last). A crash soon after a write may leave the one before, or on
-    /// some file systems an empty file (kept aside, and the cache starts afresh). Synced, the cache's two writes as the app starts (the room, then
-    /// the Meetings tab, as read) made the disk's journal commit while WebKit started its
-    /// processes: in `make bench` (fresh folders) PMI Desk's page began a median 23–31 ms after
-    /// the bare window's, most of its launches 50–60 ms late; with its syncs made no-ops, or
-    /// these two not synced, within ~15 ms of it either way, and none late.
+    /// some file systems an empty file (kept aside, and the cache starts afresh). Synced, the
+    /// cache's two writes as the app starts (the room, then the Meetings tab, as read) made the
+    /// disk's journal commit while WebKit started its processes: in `make bench` (fresh
+    /// folders) PMI Desk's page began a median 23–31 ms after the bare window's, most of its
+    /// launches 50–60 ms late; with its syncs made no-ops, or these two not synced, within
+    /// ~15 ms of it either way, and none late.
     pub fn open_cache(path: PathBuf) -> Self {
         Self::opened(path, false)
     }
@@ -108,12 +108,7 @@ impl<T: Serialize + DeserializeOwned + Clone + Default> JsonFile<T> {
         let mut stored = self.lock();
         change(&mut stored.value);
         if let (Some(path), false) = (&self.path, stored.discarded) {
-            let bytes = serde_json::to_vec_pretty(&stored.value)?;
-            if durable {
-                write_durably(path, &bytes)?;
-            } else {
-                write_replacing(path, &bytes)?;
-            }
+            write(path, &serde_json::to_vec_pretty(&stored.value)?, durable)?;
         }
         Ok(stored.value.clone())
     }
@@ -176,13 +171,9 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write(path, bytes, true)
 }
 
-/// Writes `bytes` to `path` as [`write_durably`] does, without syncing either to the disk:
-/// readers see the old file or the new one, and a crash soon after may leave the old one (or,
-/// on some file systems, an empty one).
-pub fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write(path, bytes, false)
-}
-
+/// Writes `bytes` to `path` through a temporary file renamed over it, synced to the disk first
+/// when `durable` ([`write_durably`]); not synced, readers still see the old file or the new
+/// one, and a crash soon after may leave the old one (or, on some file systems, an empty one).
 fn write(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     private_dir(dir)?;

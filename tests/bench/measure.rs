@@ -509,6 +509,10 @@ pub async fn main() -> Result<()> {
         ))
     );
 
+    // One of the page's parts of app `i`, per launch (null where it was not said).
+    let part = |i: usize, of: fn(&PagePart) -> f64| -> Vec<Option<f64>> {
+        page_parts[i].iter().map(|p| p.as_ref().map(of)).collect()
+    };
     let machine = json!({
         "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         "kernel": std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim(),
@@ -519,8 +523,8 @@ pub async fn main() -> Result<()> {
         "machine": machine,
         "launch_ms": {"pmi_desk": launches[0], "bare": launches[1], "ratio_of_medians": launch_ratio},
         "memory_pss_mb": {"pmi_desk": memory[0], "bare": memory[1], "ratio_of_medians": memory_ratio},
-        "page_began_from_main_ms": {"pmi_desk": page_parts[0].iter().map(|p| p.as_ref().map(|p| p.began)).collect::<Vec<_>>(), "bare": page_parts[1].iter().map(|p| p.as_ref().map(|p| p.began)).collect::<Vec<_>>()},
-        "page_began_to_frame_ms": {"pmi_desk": page_parts[0].iter().map(|p| p.as_ref().map(|p| p.to_frame)).collect::<Vec<_>>(), "bare": page_parts[1].iter().map(|p| p.as_ref().map(|p| p.to_frame)).collect::<Vec<_>>()},
+        "page_began_from_main_ms": {"pmi_desk": part(0, |p| p.began), "bare": part(1, |p| p.began)},
+        "page_began_to_frame_ms": {"pmi_desk": part(0, |p| p.to_frame), "bare": part(1, |p| p.to_frame)},
         "tray": tray,
         "service": service,
         "binary_bytes": binary_bytes,
