@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: PMI Desk side by side with a bare Tauri window, in release, under Xvfb and a
 # session D-Bus (see tests/bench/bench.rs for what is measured and how).
-#   scripts/bench.sh [RUNS]    (15 runs of each app by default: see RUNS in tests/bench/measure.rs)
+#   scripts/bench.sh [RUNS]    (45 runs of each app by default: see RUNS in tests/bench/measure.rs)
 # It builds the .deb first when the bundler is installed (`make bench` installs it), then both
 # apps the same way (`cargo build --release`, the same tauri and features), and runs the tray's
 # in-process benchmark. Not part of `make test`: it measures, it does not check behaviour.

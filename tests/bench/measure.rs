@@ -10,13 +10,24 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
+/// How long a launch idles before its memory is read.
 const IDLE: Duration = Duration::from_secs(5);
 
+/// How long the other launches idle before they are stopped: the app's own start (its window's
+/// script, the tray) is over by then, as it is after `IDLE`, so the next launch meets a machine
+/// as quiet as after a memory reading.
+const SHORT_IDLE: Duration = Duration::from_secs(1);
+
 /// Launches of each app by default. The issue asks for at least 7, but launches here vary by
-/// tens of ms from one to the next, and the median of 7 gave a launch ratio of 1.05x in one run
-/// and 1.20x in the next, on the same code. With 15 a median strays about a third less,
-/// for ~1.5 more minutes (each launch idles 5 s for the memory reading).
-const RUNS: usize = 15;
+/// tens of ms from one to the next: with 15, the launch ratio of seven `make bench` runs on
+/// nearly the same code ranged from 1.00x to 1.19x, and resampling one run's 15 pairs gives its
+/// ratio a standard error of 0.04. A median's error falls with the square root of the runs:
+/// 45 pairs bring it to ~0.023, for ~2 more minutes, as only the first `MEMORY_RUNS` idle 5 s.
+const RUNS: usize = 45;
+
+/// Of the runs, how many also read the memory after `IDLE`: it varies by less than 1 MB from one
+/// launch to the next.
+const MEMORY_RUNS: usize = 15;
 
 struct Stats {
     median: f64,
@@ -111,8 +122,8 @@ fn stop(child: &mut Child) {
 struct Launch {
     /// From spawning the binary until it printed its mark (ms).
     ms: f64,
-    /// PSS after 5 s idle (MB).
-    pss_mb: f64,
+    /// PSS after `IDLE` (MB), when asked for.
+    pss_mb: Option<f64>,
     /// Where its page's part of the launch began: what the app says on its mark's line.
     page: Option<PagePart>,
 }
@@ -142,8 +153,8 @@ impl PagePart {
     }
 }
 
-/// One launch: the time until `mark` is printed, and the memory after 5 s idle.
-fn launch(binary: &Path, mark: &str) -> Result<Launch> {
+/// One launch: the time until `mark` is printed and, with `memory`, the memory after `IDLE`.
+fn launch(binary: &Path, mark: &str, memory: bool) -> Result<Launch> {
     use std::os::unix::process::CommandExt;
     let home = tempfile::tempdir()?;
     let dir = |name: &str| {
@@ -190,12 +201,12 @@ fn launch(binary: &Path, mark: &str) -> Result<Launch> {
         stop(&mut child);
         bail!("{} never printed “{mark}”", binary.display());
     };
-    std::thread::sleep(IDLE);
-    let memory = pss_mb(child.id());
+    std::thread::sleep(if memory { IDLE } else { SHORT_IDLE });
+    let pss = memory.then(|| pss_mb(child.id()));
     stop(&mut child);
     Ok(Launch {
         ms: launch_ms,
-        pss_mb: memory,
+        pss_mb: pss,
         page: PagePart::of(&line),
     })
 }
@@ -362,7 +373,7 @@ pub async fn main() -> Result<()> {
     // session bus start its accessibility bus (GTK asks for it), and PMI Desk, launched first in
     // every run, took 401–683 ms on that launch where its others took 300–425.
     for (name, binary, mark) in apps {
-        let ms = launch(binary, mark)?.ms;
+        let ms = launch(binary, mark, false)?.ms;
         eprintln!("warm-up: {name}: shown after {ms:.0} ms (not counted)");
     }
     let mut launches: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
@@ -374,17 +385,18 @@ pub async fn main() -> Result<()> {
         let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             let (name, binary, mark) = apps[i];
-            let Launch { ms, pss_mb, page } = launch(binary, mark)?;
+            let Launch { ms, pss_mb, page } = launch(binary, mark, run < MEMORY_RUNS)?;
             eprintln!(
-                "run {}: {name}: shown after {ms:.0} ms, PSS {pss_mb:.0} MB{}",
+                "run {}: {name}: shown after {ms:.0} ms{}{}",
                 run + 1,
+                pss_mb.map_or(String::new(), |mb| format!(", PSS {mb:.0} MB")),
                 page.as_ref().map_or(String::new(), |p| format!(
                     " (its page began after {:.0} ms, its frame {:.0} ms later)",
                     p.began, p.to_frame
                 ))
             );
             launches[i].push(ms);
-            memory[i].push(pss_mb);
+            memory[i].extend(pss_mb);
             page_parts[i].push(page);
         }
     }
@@ -404,6 +416,10 @@ pub async fn main() -> Result<()> {
     let memory_ratio = m.median / mb.median;
 
     println!();
+    println!(
+        "{runs} alternating launches of each, the first {} also read for memory",
+        runs.min(MEMORY_RUNS)
+    );
     println!(
         "{:<44} {:>9} {:>9} {:>9} {:>7}  target",
         "measure", "median", "min", "max", "ratio"
@@ -520,6 +536,7 @@ pub async fn main() -> Result<()> {
     });
     let report = json!({
         "runs": runs,
+        "memory_runs": runs.min(MEMORY_RUNS),
         "machine": machine,
         "launch_ms": {"pmi_desk": launches[0], "bare": launches[1], "ratio_of_medians": launch_ratio},
         "memory_pss_mb": {"pmi_desk": memory[0], "bare": memory[1], "ratio_of_medians": memory_ratio},
