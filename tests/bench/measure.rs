@@ -20,9 +20,9 @@ const SHORT_IDLE: Duration = Duration::from_secs(1);
 
 /// Launches of each app by default. The issue asks for at least 7, but launches here vary by
 /// tens of ms from one to the next: with 15, the launch ratio of seven `make bench` runs on
-/// nearly the same code ranged from 1.00x to 1.19x, and resampling one run's 15 pairs gives its
-/// ratio a standard error of 0.04. A median's error falls with the square root of the runs:
-/// 45 pairs bring it to ~0.023, for ~2 more minutes, as only the first `MEMORY_RUNS` idle 5 s.
+/// nearly the same code ranged from 1.00x to 1.19x, and resampling one run's 15 pairs gave its
+/// ratio a standard error of 0.04. With 45 (~2 more minutes, as only the first `MEMORY_RUNS`
+/// idle 5 s), two runs gave 1.09x and 1.08x, with standard errors of 0.008 and 0.013.
 const RUNS: usize = 45;
 
 /// Of the runs, how many also read the memory after `IDLE`: it varies by less than 1 MB from one
