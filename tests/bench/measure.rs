@@ -22,7 +22,7 @@ const SHORT_IDLE: Duration = Duration::from_secs(1);
 /// tens of ms from one to the next: with 15, the launch ratio of seven `make bench` runs on
 /// nearly the same code ranged from 1.00x to 1.19x, and resampling one run's 15 pairs gave its
 /// ratio a standard error of 0.04. With 45 (~2 more minutes, as only the first `MEMORY_RUNS`
-/// idle 5 s), two runs gave 1.09x and 1.08x, with standard errors of 0.008 and 0.013.
+/// idle 5 s), three runs gave 1.09x, 1.08x and 1.09x, with standard errors of 0.008-0.016.
 const RUNS: usize = 45;
 
 /// Of the runs, how many also read the memory after `IDLE`: it varies by less than 1 MB from one
