@@ -352,6 +352,7 @@ pub async fn main() -> Result<()> {
     if runs == 0 {
         bail!("give at least one run");
     }
+    let memory_runs = runs.min(MEMORY_RUNS);
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| pmi_desk_e2e::workspace_root().join("target"));
@@ -385,7 +386,7 @@ pub async fn main() -> Result<()> {
         let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             let (name, binary, mark) = apps[i];
-            let Launch { ms, pss_mb, page } = launch(binary, mark, run < MEMORY_RUNS)?;
+            let Launch { ms, pss_mb, page } = launch(binary, mark, run < memory_runs)?;
             eprintln!(
                 "run {}: {name}: shown after {ms:.0} ms{}{}",
                 run + 1,
@@ -416,10 +417,7 @@ pub async fn main() -> Result<()> {
     let memory_ratio = m.median / mb.median;
 
     println!();
-    println!(
-        "{runs} alternating launches of each, the first {} also read for memory",
-        runs.min(MEMORY_RUNS)
-    );
+    println!("{runs} alternating launches of each, the first {memory_runs} also read for memory");
     println!(
         "{:<44} {:>9} {:>9} {:>9} {:>7}  target",
         "measure", "median", "min", "max", "ratio"
@@ -536,7 +534,7 @@ pub async fn main() -> Result<()> {
     });
     let report = json!({
         "runs": runs,
-        "memory_runs": runs.min(MEMORY_RUNS),
+        "memory_runs": memory_runs,
         "machine": machine,
         "launch_ms": {"pmi_desk": launches[0], "bare": launches[1], "ratio_of_medians": launch_ratio},
         "memory_pss_mb": {"pmi_desk": memory[0], "bare": memory[1], "ratio_of_medians": memory_ratio},
